@@ -1,0 +1,47 @@
+package dev.nagare.storage;
+
+import org.apache.kafka.common.record.TimestampType;
+
+/**
+ * The settings of one log, already validated and resolved (topic override over broker default).
+ * Immutable; a config change replaces the whole value with {@link Log#updateConfig(LogConfig)}.
+ *
+ * @param segmentBytes             roll the active segment when the next batch would take it past this size
+ * @param segmentMs                roll the active segment when its first batch is older than this
+ * @param retentionMs              delete whole segments whose newest timestamp is older than this; -1 keeps forever
+ * @param retentionBytes           delete oldest whole segments while the log is larger than this; -1 no limit
+ * @param indexIntervalBytes       add an offset/time index entry after at least this many bytes of batches
+ * @param segmentIndexBytes        the preallocated size of each {@code .index}/{@code .timeindex} file
+ * @param maxMessageBytes          the largest batch accepted (MESSAGE_TOO_LARGE above it)
+ * @param timestampType            CREATE_TIME stores the producer's timestamps; LOG_APPEND_TIME stamps the broker's clock
+ * @param timestampBeforeMaxMs     reject (INVALID_TIMESTAMP) CreateTime batches older than now minus this
+ * @param timestampAfterMaxMs      reject (INVALID_TIMESTAMP) CreateTime batches newer than now plus this
+ * @param flushIntervalMessages    1 means every append is fsynced before it is acknowledged (group commit)
+ * @param fileDeleteDelayMs        how long a deleted segment's files stay (renamed {@code .deleted}) for reads in flight
+ */
+public record LogConfig(
+        int segmentBytes,
+        long segmentMs,
+        long retentionMs,
+        long retentionBytes,
+        int indexIntervalBytes,
+        int segmentIndexBytes,
+        int maxMessageBytes,
+        TimestampType timestampType,
+        long timestampBeforeMaxMs,
+        long timestampAfterMaxMs,
+        long flushIntervalMessages,
+        long fileDeleteDelayMs) {
+
+    /** Kafka 4.1's defaults. */
+    public static LogConfig defaults() {
+        return new LogConfig(1024 * 1024 * 1024, 7 * 24 * 3600_000L, 7 * 24 * 3600_000L, -1L, 4096,
+                10 * 1024 * 1024, 1024 * 1024 + 12, TimestampType.CREATE_TIME, Long.MAX_VALUE, 3600_000L,
+                Long.MAX_VALUE, 60_000L);
+    }
+
+    /** True when every append must be fsynced before it is acknowledged. */
+    public boolean flushEveryAppend() {
+        return flushIntervalMessages <= 1;
+    }
+}
