@@ -1,0 +1,154 @@
+package dev.nagare.broker;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.nagare.broker.api.Apis;
+import dev.nagare.broker.config.BrokerConfig;
+import dev.nagare.broker.config.TopicConfigs;
+import dev.nagare.broker.metadata.ClusterView;
+import dev.nagare.broker.metadata.NodeIdentity;
+import dev.nagare.broker.metadata.ProducerIdAllocator;
+import dev.nagare.broker.metadata.TopicInfo;
+import dev.nagare.broker.metadata.TopicRegistry;
+import dev.nagare.broker.network.NetworkServer;
+import dev.nagare.broker.partition.PartitionManager;
+import dev.nagare.storage.LogConfig;
+import dev.nagare.storage.LogManager;
+
+/**
+ * One Nagare node. Start-up order: identity and topics from the log directory → storage (recovering after a crash)
+ * → partitions → api handlers → the listener. {@link #close()} stops in reverse: no new connections, then storage
+ * flushes and writes its clean-shutdown marker, so the next start skips recovery.
+ *
+ * <p>Thread-safe: {@link #close()} may be called from a shutdown hook while another thread waits in
+ * {@link #awaitShutdown()}.
+ */
+public final class Broker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerConfig config;
+    private final LogManager logs;
+    private final NetworkServer network;
+    private final InetSocketAddress boundAddress;
+    private final ClusterView cluster;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closed;
+
+    private Broker(BrokerConfig config, LogManager logs, NetworkServer network, InetSocketAddress boundAddress,
+                   ClusterView cluster) {
+        this.config = config;
+        this.logs = logs;
+        this.network = network;
+        this.boundAddress = boundAddress;
+        this.cluster = cluster;
+    }
+
+    /** Starts a broker; returns once the listener accepts connections. */
+    public static Broker start(BrokerConfig config, Time time) throws IOException, InterruptedException {
+        long startNanos = System.nanoTime();
+        if (!config.unknownKeys().isEmpty()) {
+            log.warn("Unknown configuration keys, ignored: {}", String.join(", ", config.unknownKeys()));
+        }
+        if (!config.ignoredKafkaKeys().isEmpty()) {
+            log.info("Kafka configuration keys without effect on a single Nagare node: {}",
+                    String.join(", ", config.ignoredKafkaKeys()));
+        }
+        Path logDir = config.logDir().toAbsolutePath();
+        Files.createDirectories(logDir);
+        NodeIdentity identity = NodeIdentity.loadOrCreate(logDir, config.nodeId());
+        TopicRegistry topics = new TopicRegistry(logDir);
+        LogManager logs = LogManager.open(logDir, tp -> logConfigFor(topics, config, tp), time,
+                config.retentionCheckIntervalMs());
+        NetworkServer network = null;
+        try {
+            PartitionManager partitions = new PartitionManager(config, topics, logs);
+            ProducerIdAllocator producerIds = new ProducerIdAllocator(logDir.resolve(TopicRegistry.METADATA_DIR));
+            ClusterView cluster = new ClusterView(identity);
+            Apis apis = new Apis(cluster, partitions, producerIds, time);
+            BrokerConfig.Listener listener = config.listener();
+            network = new NetworkServer(new NetworkServer.Settings(listener.host(), listener.port(),
+                    config.socketRequestMaxBytes(), config.socketSendBufferBytes(), config.socketReceiveBufferBytes(),
+                    Math.min(config.numNetworkThreads(), Runtime.getRuntime().availableProcessors()),
+                    config.connectionsMaxIdleMs()), apis.handlers(), apis.versions());
+            InetSocketAddress bound = network.start();
+            BrokerConfig.Listener advertised = config.advertisedListener();
+            String host = advertised.host().isEmpty() ? defaultHost() : advertised.host();
+            int port = advertised.port() == 0 || config.originalValue(BrokerConfig.ADVERTISED_LISTENERS) == null
+                    ? bound.getPort() : advertised.port();
+            cluster.endpoint(new ClusterView.Endpoint(host, port));
+            log.info("Nagare node {} of cluster {} started in {} ms: {} topic(s), data in {}, advertised as {}:{}",
+                    identity.nodeId(), identity.clusterId(), (System.nanoTime() - startNanos) / 1_000_000,
+                    topics.all().size(), logDir, host, port);
+            return new Broker(config, logs, network, bound, cluster);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (network != null) {
+                network.close();
+            }
+            logs.close();
+            throw e;
+        }
+    }
+
+    private static LogConfig logConfigFor(TopicRegistry topics, BrokerConfig config, TopicPartition tp) {
+        return topics.get(tp.topic()).map(TopicInfo::configs)
+                .map(overrides -> TopicConfigs.logConfig(overrides, config))
+                .orElseGet(() -> TopicConfigs.logConfig(java.util.Map.of(), config));
+    }
+
+    /** Kafka advertises the canonical host name when the listener names no host. */
+    private static String defaultHost() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    public InetSocketAddress boundAddress() {
+        return boundAddress;
+    }
+
+    /** {@code host:port} as clients should use it. */
+    public String bootstrapServers() {
+        return cluster.endpoint().host() + ":" + cluster.endpoint().port();
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("Shutting down");
+        try {
+            network.close();
+        } finally {
+            try {
+                logs.close();
+            } finally {
+                stopped.countDown();
+                log.info("Shut down cleanly");
+            }
+        }
+    }
+}

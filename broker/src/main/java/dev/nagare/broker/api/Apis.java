@@ -1,0 +1,53 @@
+package dev.nagare.broker.api;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.utils.Time;
+
+import dev.nagare.broker.metadata.ClusterView;
+import dev.nagare.broker.metadata.ProducerIdAllocator;
+import dev.nagare.broker.network.ApiHandler;
+import dev.nagare.broker.partition.PartitionManager;
+
+/**
+ * The APIs this broker serves, each with its handler; every version kafka-clients defines for them is served, and
+ * exactly this list is what ApiVersions advertises.
+ */
+public final class Apis {
+
+    private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
+    private final ApiVersionsResponseData.ApiVersionCollection versions = new ApiVersionsResponseData.ApiVersionCollection();
+
+    public Apis(ClusterView cluster, PartitionManager partitions, ProducerIdAllocator producerIds, Time time) {
+        var config = partitions.brokerConfig();
+        register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(versions));
+        register(ApiKeys.METADATA, new MetadataHandler(cluster, partitions));
+        register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(cluster));
+        register(ApiKeys.PRODUCE, new ProduceHandler(partitions));
+        register(ApiKeys.FETCH, new FetchHandler(partitions, config.maxIncrementalFetchSessionCacheSlots(),
+                config.fetchMaxBytes(), time));
+        register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions));
+        register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(partitions));
+        register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds));
+        register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(partitions, cluster.nodeId()));
+        register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(partitions));
+        register(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(partitions, cluster.nodeId()));
+    }
+
+    private void register(ApiKeys key, ApiHandler handler) {
+        handlers.put(key, handler);
+        versions.add(new ApiVersionsResponseData.ApiVersion()
+                .setApiKey(key.id).setMinVersion(key.oldestVersion()).setMaxVersion(key.latestVersion()));
+    }
+
+    public Map<ApiKeys, ApiHandler> handlers() {
+        return handlers;
+    }
+
+    public ApiVersionsResponseData.ApiVersionCollection versions() {
+        return versions;
+    }
+}

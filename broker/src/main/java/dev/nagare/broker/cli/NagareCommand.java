@@ -1,0 +1,67 @@
+package dev.nagare.broker.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.utils.Time;
+
+import dev.nagare.broker.Broker;
+import dev.nagare.broker.config.BrokerConfig;
+import dev.nagare.broker.config.ServerProperties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code nagare}: the broker and its operator commands. */
+@Command(name = "nagare", mixinStandardHelpOptions = true, version = "nagare 0.1.0",
+        description = "A streaming broker that speaks the Apache Kafka protocol.",
+        subcommands = {NagareCommand.Start.class})
+public final class NagareCommand implements Runnable {
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new NagareCommand()).execute(args));
+    }
+
+    /** {@code nagare start [server.properties] [--override key=value]…}, as kafka-server-start.sh. */
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Runs a broker until SIGTERM or Ctrl-C. Kafka's server.properties keys and defaults.")
+    static final class Start implements Callable<Integer> {
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "server.properties",
+                description = "A Kafka server.properties file.")
+        Path propertiesFile;
+
+        @Option(names = "--override", paramLabel = "key=value", description = "Overrides a property; repeatable.")
+        List<String> overrides = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            BrokerConfig config;
+            try {
+                config = new BrokerConfig(ServerProperties.load(propertiesFile, overrides));
+            } catch (ConfigException e) {
+                System.err.println("nagare: configuration error: " + e.getMessage());
+                return 2;
+            }
+            Broker broker;
+            try {
+                broker = Broker.start(config, Time.SYSTEM);
+            } catch (ConfigException e) {
+                System.err.println("nagare: configuration error: " + e.getMessage());
+                return 2;
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "nagare-shutdown"));
+            broker.awaitShutdown();
+            return 0;
+        }
+    }
+}

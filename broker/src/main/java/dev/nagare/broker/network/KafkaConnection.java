@@ -1,0 +1,228 @@
+package dev.nagare.broker.network;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Map;
+
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.RequestAndSize;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/**
+ * One client connection, after framing: parses each frame into a {@link Request}, hands it to its API's handler
+ * and writes the responses back <em>in request order</em> — a response that is ready early waits in the in-flight
+ * queue until every earlier one has been written, as Kafka guarantees per connection.
+ *
+ * <pre>
+ *   frame ─▶ header + body ─▶ in-flight queue (tail) ─▶ handler ─▶ … ─▶ complete(any thread)
+ *                                                                       │ hop to event loop
+ *   socket ◀─ write+flush ◀─ drain the queue's head while it is complete ◀┘
+ * </pre>
+ *
+ * <p>Pitfalls: a frame that cannot be parsed, an unknown API key, or a version this broker does not serve (other
+ * than ApiVersions, which is answered with UNSUPPORTED_VERSION and the supported ranges) closes the connection, as
+ * Kafka does; nothing else is affected. Reading pauses while {@value #MAX_IN_FLIGHT} requests are in flight.
+ *
+ * <p>Not thread-safe: all state is owned by the channel's event loop; {@link #completed} hops onto it.
+ */
+final class KafkaConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaConnection.class);
+    static final int MAX_IN_FLIGHT = 128;
+
+    private final Map<ApiKeys, ApiHandler> handlers;
+    private final ApiVersionsResponseData.ApiVersionCollection supported;
+    private final ArrayDeque<Request> inFlight = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private boolean reading;
+    private boolean closed;
+
+    KafkaConnection(Map<ApiKeys, ApiHandler> handlers, ApiVersionsResponseData.ApiVersionCollection supported) {
+        this.handlers = handlers;
+        this.supported = supported;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) ctx.channel().remoteAddress();
+    }
+
+    EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        reading = true;
+        Request request;
+        try {
+            request = parse(frame);
+        } catch (RuntimeException e) {
+            frame.release();
+            log.info("Closing connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+            closeNow();
+            return;
+        }
+        if (request == null) {
+            return; // answered already (unsupported ApiVersions version)
+        }
+        inFlight.addLast(request);
+        if (inFlight.size() >= MAX_IN_FLIGHT) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        ApiHandler handler = handlers.get(request.apiKey());
+        try {
+            handler.handle(request);
+        } catch (RuntimeException e) {
+            if (request.isCompleted()) {
+                log.error("Handler for {} threw after completing the request", request, e);
+            } else {
+                if (Errors.forException(e) == Errors.UNKNOWN_SERVER_ERROR) {
+                    log.error("Unexpected error handling {}", request, e);
+                }
+                request.fail(e);
+            }
+        }
+    }
+
+    private Request parse(ByteBuf frame) {
+        ByteBuffer buffer = frame.nioBuffer();
+        RequestHeader header;
+        try {
+            header = RequestHeader.parse(buffer);
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException("Cannot parse the request header: " + e, e);
+        }
+        ApiKeys key = header.apiKey();
+        ApiHandler handler = handlers.get(key);
+        short version = header.apiVersion();
+        if (handler == null) {
+            throw new InvalidRequestException("Unsupported API " + key);
+        }
+        ApiVersionsResponseData.ApiVersion range = supported.find(key.id);
+        if (version < range.minVersion() || version > range.maxVersion()) {
+            if (key == ApiKeys.API_VERSIONS) {
+                answerUnsupportedApiVersions(header, frame);
+                return null;
+            }
+            throw new UnsupportedVersionException("Unsupported version " + version + " of " + key);
+        }
+        RequestAndSize parsed;
+        try {
+            parsed = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(buffer));
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException("Cannot parse " + key + " v" + version + ": " + e, e);
+        }
+        return new Request(this, header, parsed.request, frame, System.nanoTime());
+    }
+
+    /**
+     * KIP-511: a client that sent a newer ApiVersions than we know gets a v0 response with UNSUPPORTED_VERSION and
+     * our ranges, and retries with the highest version we support.
+     */
+    private void answerUnsupportedApiVersions(RequestHeader header, ByteBuf frame) {
+        ApiVersionsResponseData data = new ApiVersionsResponseData()
+                .setErrorCode(Errors.UNSUPPORTED_VERSION.code())
+                .setApiKeys(supported.duplicate());
+        RequestHeader v0 = new RequestHeader(ApiKeys.API_VERSIONS, (short) 0, header.clientId(), header.correlationId());
+        Request request = new Request(this, v0, new ApiVersionsRequest.Builder().build((short) 0), frame, System.nanoTime());
+        inFlight.addLast(request);
+        request.respond(data);
+    }
+
+    /** Called once per request, from any thread. */
+    void completed(Request request) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            drain();
+        } else {
+            loop.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        boolean wrote = false;
+        while (!inFlight.isEmpty() && inFlight.peekFirst().isCompleted()) {
+            Request done = inFlight.pollFirst();
+            try {
+                if (!closed && done.sendResponse) {
+                    ResponseWriter.write(ctx, done.header(), done.response);
+                    wrote = true;
+                }
+            } catch (RuntimeException e) {
+                log.error("Cannot serialize the response to {}", done, e);
+                closeNow();
+            } finally {
+                done.releaseFrame();
+            }
+        }
+        if (wrote && !reading) {
+            ctx.flush();
+        }
+        if (!closed && inFlight.size() < MAX_IN_FLIGHT / 2 && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        ctx.flush();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            log.debug("Closing idle connection from {}", ctx.channel().remoteAddress());
+            closeNow();
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            log.info("Closing connection from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+        } else {
+            log.debug("Closing connection from {} after an error", ctx.channel().remoteAddress(), cause);
+        }
+        closeNow();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        // Requests still running complete later; drain() then releases their frames without writing.
+        while (!inFlight.isEmpty() && inFlight.peekFirst().isCompleted()) {
+            inFlight.pollFirst().releaseFrame();
+        }
+    }
+
+    private void closeNow() {
+        closed = true;
+        ctx.close();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.nagare.broker.network;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+
+/**
+ * The Kafka listener. Uses Netty's native epoll transport where available (sendfile for file regions), NIO
+ * elsewhere. Each connection's pipeline: idle timeout → 4-byte length framing (frames over
+ * {@code socket.request.max.bytes} close the connection) → {@link KafkaConnection}.
+ *
+ * <p>Thread-safe: {@link #start} and {@link #close} are called once each by start-up and shutdown.
+ */
+public final class NetworkServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NetworkServer.class);
+
+    /** Everything the listener needs, validated by the broker config. */
+    public record Settings(String host, int port, int maxRequestBytes, int sendBufferBytes, int receiveBufferBytes,
+                           int ioThreads, long idleTimeoutMs) {
+    }
+
+    private final Settings settings;
+    private final Map<ApiKeys, ApiHandler> handlers;
+    private final ApiVersionsResponseData.ApiVersionCollection supported;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+
+    /**
+     * @param handlers  the handler of every API this broker serves
+     * @param supported the version range of each, as ApiVersions advertises it
+     */
+    public NetworkServer(Settings settings, Map<ApiKeys, ApiHandler> handlers,
+                         ApiVersionsResponseData.ApiVersionCollection supported) {
+        this.settings = settings;
+        this.handlers = Map.copyOf(handlers);
+        this.supported = supported;
+    }
+
+    /** Binds the port; returns the bound address (port 0 picks a free one). */
+    public InetSocketAddress start() throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        Class<? extends ServerChannel> channelType;
+        if (epoll) {
+            bossGroup = new EpollEventLoopGroup(1, new NamedThreadFactory("nagare-accept"));
+            workerGroup = new EpollEventLoopGroup(settings.ioThreads(), new NamedThreadFactory("nagare-network"));
+            channelType = EpollServerSocketChannel.class;
+        } else {
+            bossGroup = new NioEventLoopGroup(1, new NamedThreadFactory("nagare-accept"));
+            workerGroup = new NioEventLoopGroup(settings.ioThreads(), new NamedThreadFactory("nagare-network"));
+            channelType = NioServerSocketChannel.class;
+        }
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (settings.sendBufferBytes() > 0) {
+                            ch.config().setSendBufferSize(settings.sendBufferBytes());
+                        }
+                        if (settings.receiveBufferBytes() > 0) {
+                            ch.config().setReceiveBufferSize(settings.receiveBufferBytes());
+                        }
+                        if (settings.idleTimeoutMs() > 0) {
+                            ch.pipeline().addLast(new IdleStateHandler(0, 0, settings.idleTimeoutMs(), TimeUnit.MILLISECONDS));
+                        }
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(settings.maxRequestBytes() + 4, 0, 4, 0, 4));
+                        ch.pipeline().addLast(new KafkaConnection(handlers, supported));
+                    }
+                });
+        InetSocketAddress bindAddress = settings.host().isEmpty()
+                ? new InetSocketAddress(settings.port()) : new InetSocketAddress(settings.host(), settings.port());
+        serverChannel = bootstrap.bind(bindAddress).sync().channel();
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        log.info("Listening for Kafka clients on {} ({} transport, {} network threads)", bound,
+                epoll ? "epoll" : "nio", settings.ioThreads());
+        return bound;
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

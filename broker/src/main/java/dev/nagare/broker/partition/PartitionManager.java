@@ -1,0 +1,153 @@
+package dev.nagare.broker.partition;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.internals.Topic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.nagare.broker.config.BrokerConfig;
+import dev.nagare.broker.config.TopicConfigs;
+import dev.nagare.broker.metadata.TopicInfo;
+import dev.nagare.broker.metadata.TopicRegistry;
+import dev.nagare.storage.Log;
+import dev.nagare.storage.LogManager;
+
+/**
+ * The partitions of every topic, and the one place where topics are created (CreateTopics and auto-creation) and
+ * deleted: it validates as Kafka does, records the topic in the {@link TopicRegistry}, then creates or removes the
+ * logs.
+ *
+ * <p>Thread-safe: lookups read a concurrent map; creation and deletion are serialized on this object.
+ */
+public final class PartitionManager {
+
+    private static final Logger log = LoggerFactory.getLogger(PartitionManager.class);
+
+    private final BrokerConfig config;
+    private final TopicRegistry topics;
+    private final LogManager logs;
+    private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+
+    public PartitionManager(BrokerConfig config, TopicRegistry topics, LogManager logs) {
+        this.config = config;
+        this.topics = topics;
+        this.logs = logs;
+        for (TopicInfo topic : topics.all()) {
+            openPartitions(topic);
+        }
+    }
+
+    public TopicRegistry topics() {
+        return topics;
+    }
+
+    public BrokerConfig brokerConfig() {
+        return config;
+    }
+
+    public Optional<Partition> partition(TopicPartition tp) {
+        return Optional.ofNullable(partitions.get(tp));
+    }
+
+    /**
+     * Completes when the append just made to this partition is durable as its config asks: at once normally
+     * (written to the file is what an ack promises), after the next group-commit fsync with
+     * {@code flush.messages=1}.
+     */
+    public CompletableFuture<Void> awaitDurable(Partition partition) {
+        Log l = partition.log();
+        return l.config().flushEveryAppend() ? logs.flushAsync(l) : CompletableFuture.completedFuture(null);
+    }
+
+    /** The validated parameters of a topic to create. */
+    public record NewTopic(String name, int partitions, short replicationFactor, Map<String, String> configs) {
+    }
+
+    /**
+     * Validates a topic creation as Kafka does.
+     *
+     * @param numPartitions      -1 for {@code num.partitions}
+     * @param replicationFactor  -1 for {@code default.replication.factor}
+     * @throws InvalidTopicException, TopicExistsException, InvalidPartitionsException,
+     *         InvalidReplicationFactorException, InvalidConfigurationException
+     */
+    public NewTopic validateNewTopic(String name, int numPartitions, short replicationFactor, Map<String, String> configs) {
+        Topic.validate(name);
+        if (topics.get(name).isPresent()) {
+            throw new TopicExistsException("Topic '" + name + "' already exists.");
+        }
+        if (Topic.hasCollisionChars(name)) {
+            String unified = Topic.unifyCollisionChars(name);
+            for (TopicInfo t : topics.all()) {
+                if (Topic.unifyCollisionChars(t.name()).equals(unified)) {
+                    throw new InvalidTopicException("Topic '" + name + "' collides with existing topic: " + t.name());
+                }
+            }
+        }
+        int partitionCount = numPartitions == -1 ? config.numPartitions() : numPartitions;
+        if (partitionCount <= 0) {
+            throw new InvalidPartitionsException("Number of partitions was set to an invalid non-positive value.");
+        }
+        short rf = replicationFactor == -1 ? (short) config.defaultReplicationFactor() : replicationFactor;
+        if (rf <= 0) {
+            throw new InvalidReplicationFactorException("Replication factor must be larger than 0, or -1 to use the default value.");
+        }
+        if (rf > 1) {
+            throw new InvalidReplicationFactorException("Unable to replicate the partition " + rf
+                    + " time(s): The target replication factor of " + rf
+                    + " cannot be reached because only 1 broker(s) are registered.");
+        }
+        try {
+            TopicConfigs.validate(configs);
+        } catch (ConfigException e) {
+            throw new InvalidConfigurationException(e.getMessage());
+        }
+        return new NewTopic(name, partitionCount, rf, configs);
+    }
+
+    /** Creates a validated topic: its metadata first, then its logs. */
+    public synchronized TopicInfo createTopic(NewTopic topic) {
+        TopicInfo info = topics.create(topic.name(), topic.partitions(), topic.configs());
+        openPartitions(info);
+        log.info("Created topic {} with {} partition(s), id {}", info.name(), info.partitions(), info.id());
+        return info;
+    }
+
+    /** Deletes a topic: its metadata first (so it is gone at once for clients), then its logs. */
+    public synchronized TopicInfo deleteTopic(String name) {
+        TopicInfo info = topics.delete(name);
+        for (int p = 0; p < info.partitions(); p++) {
+            TopicPartition tp = new TopicPartition(name, p);
+            partitions.remove(tp);
+            logs.delete(tp);
+        }
+        log.info("Deleted topic {} (id {})", name, info.id());
+        return info;
+    }
+
+    private void openPartitions(TopicInfo topic) {
+        var logConfig = TopicConfigs.logConfig(topic.configs(), config);
+        List<Partition> opened = new ArrayList<>(topic.partitions());
+        for (int p = 0; p < topic.partitions(); p++) {
+            TopicPartition tp = new TopicPartition(topic.name(), p);
+            Log l = logs.getOrCreate(tp, logConfig);
+            opened.add(new Partition(tp, topic.id(), l));
+        }
+        for (Partition partition : opened) {
+            partitions.put(partition.topicPartition(), partition);
+        }
+    }
+}
