@@ -1,86 +1,289 @@
 package dev.nagare.storage;
 
 import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns every {@link Log} in the broker's log directory: opens (and after a crash, recovers) them at start-up,
- * creates and deletes them, runs retention, checkpoints recovery points, fsyncs with group commit, and writes the
- * clean-shutdown marker on {@link #close()}.
+ * creates and deletes them, runs retention, checkpoints recovery points and log start offsets, fsyncs with group
+ * commit, and writes the clean-shutdown marker on {@link #close()}. See {@link FileNames} for the directory layout.
  *
- * <p>Thread-safe. Runs two threads of its own: {@code nagare-log-maintenance} (retention, checkpoints, delayed
- * file deletion) and {@code nagare-log-flusher} (group commit).
- *
- * <p>API CONTRACT (implemented in the storage module).
+ * <p>Thread-safe: the logs are in a concurrent map; checkpoint writes are serialized on a checkpoint lock. Runs two
+ * threads of its own: {@code nagare-log-maintenance} (retention every {@code log.retention.check.interval.ms},
+ * checkpoints every {@value #CHECKPOINT_INTERVAL_MS} ms and whenever a log start offset moved, delayed file
+ * deletion checked every {@value #DELETE_CHECK_INTERVAL_MS} ms) and {@code nagare-log-flusher} (group commit, see
+ * {@link GroupCommitFlusher}). The threads are scheduled on the wall clock; what they decide (is a segment expired,
+ * is a deletion due) uses the injected {@link Time}, so tests drive them with a fake clock through
+ * {@link #runRetention()} and {@link #runPendingDeletions()}.
  */
 public final class LogManager implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
+    /** Kafka's {@code log.flush.offset.checkpoint.interval.ms} default. */
+    static final long CHECKPOINT_INTERVAL_MS = 60_000;
+    /** How late a delayed deletion may run: small against {@code file.delete.delay.ms} (60 s by default). */
+    static final long DELETE_CHECK_INTERVAL_MS = 1_000;
 
-    private LogManager() {
-        throw new UnsupportedOperationException("TODO");
+    private final Path logDir;
+    private final Time time;
+    private final boolean recoveredCleanly;
+    private final ConcurrentHashMap<TopicPartition, Log> logs = new ConcurrentHashMap<>();
+    private final SegmentDeleter deleter;
+    private final GroupCommitFlusher flusher;
+    private final ScheduledExecutorService maintenance;
+    private final Object checkpointLock = new Object();
+    private final LogHooks hooks;
+    private volatile boolean closed;
+
+    private LogManager(Path logDir, Time time, boolean recoveredCleanly) {
+        this.logDir = logDir;
+        this.time = time;
+        this.recoveredCleanly = recoveredCleanly;
+        this.deleter = new SegmentDeleter(time);
+        this.flusher = new GroupCommitFlusher();
+        this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nagare-log-maintenance");
+            t.setDaemon(true);
+            return t;
+        });
+        this.hooks = new LogHooks() {
+            @Override
+            public void segmentRolled(Log log) {
+                flushAsync(log);
+            }
+
+            @Override
+            public void deleteLater(long delayMs, String what, SegmentDeleter.Action action) {
+                deleter.schedule(delayMs, what, action);
+            }
+
+            @Override
+            public void logStartOffsetMoved(Log log) {
+                if (!closed) {
+                    maintenance.execute(() -> safely("checkpoint", LogManager.this::writeCheckpoints));
+                }
+            }
+        };
     }
 
     /**
      * Opens the log directory (creating it), loading every partition directory found in it with the config that
-     * {@code configFor} gives for its partition. After a clean shutdown the segments are trusted and nothing is
-     * scanned; otherwise every segment after the partition's recovery point is scanned, its torn or corrupt tail
-     * truncated and its indexes rebuilt, and producer state is restored.
+     * {@code configFor} gives for its partition. After a clean shutdown (the {@code .nagare_clean_shutdown} marker is
+     * present; it is deleted now) the segments are trusted and nothing is scanned; otherwise every segment from the
+     * partition's recovery point on is scanned, its torn or corrupt tail truncated and its indexes rebuilt, and
+     * producer state is restored from the newest snapshot plus the batch headers after it. Directories of deleted
+     * partitions ({@code -delete}) are removed in the background.
      *
      * @param retentionCheckIntervalMs how often retention runs ({@code log.retention.check.interval.ms})
+     * @throws KafkaStorageException the directory cannot be read or written
      */
     public static LogManager open(Path logDir, Function<TopicPartition, LogConfig> configFor, Time time,
                                   long retentionCheckIntervalMs) {
-        throw new UnsupportedOperationException("TODO");
+        try {
+            Files.createDirectories(logDir);
+            Path marker = logDir.resolve(FileNames.CLEAN_SHUTDOWN_MARKER);
+            boolean clean = Files.exists(marker);
+            LogManager m = new LogManager(logDir, time, clean);
+            Map<TopicPartition, Long> recoveryPoints = Checkpoints.read(logDir.resolve(FileNames.RECOVERY_POINT_CHECKPOINT));
+            Map<TopicPartition, Long> startOffsets = Checkpoints.read(logDir.resolve(FileNames.LOG_START_CHECKPOINT));
+            try (Stream<Path> dirs = Files.list(logDir)) {
+                for (Path d : (Iterable<Path>) dirs::iterator) {
+                    if (!Files.isDirectory(d)) {
+                        continue;
+                    }
+                    String name = d.getFileName().toString();
+                    if (name.endsWith(FileNames.DIR_DELETE_SUFFIX)) {
+                        m.deleter.schedule(0, d.toString(), () -> deleteRecursively(d));
+                        continue;
+                    }
+                    TopicPartition tp = FileNames.parseDirName(name);
+                    if (tp == null) {
+                        LOG.warn("Ignoring {}: not a partition directory", d);
+                        continue;
+                    }
+                    m.logs.put(tp, LogRecovery.load(tp, d, configFor.apply(tp), time, m.hooks, clean,
+                            recoveryPoints.getOrDefault(tp, -1L), startOffsets.getOrDefault(tp, -1L)));
+                }
+            }
+            Files.deleteIfExists(marker);
+            m.writeCheckpoints();
+            m.start(retentionCheckIntervalMs);
+            return m;
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot open log directory " + logDir, e);
+        }
+    }
+
+    private void start(long retentionCheckIntervalMs) {
+        long interval = Math.max(1, retentionCheckIntervalMs);
+        maintenance.scheduleWithFixedDelay(() -> safely("retention", this::runRetention), interval, interval,
+                TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(() -> safely("checkpoint", this::writeCheckpoints), CHECKPOINT_INTERVAL_MS,
+                CHECKPOINT_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(() -> safely("file deletion", deleter::runDue), DELETE_CHECK_INTERVAL_MS,
+                DELETE_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private static void safely(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.error("Log maintenance ({}) failed", what, e);
+        }
     }
 
     /** True when the previous run shut down cleanly (the marker was found). */
     public boolean recoveredCleanly() {
-        throw new UnsupportedOperationException("TODO");
+        return recoveredCleanly;
+    }
+
+    public Path logDir() {
+        return logDir;
     }
 
     public Optional<Log> log(TopicPartition tp) {
-        throw new UnsupportedOperationException("TODO");
+        return Optional.ofNullable(logs.get(tp));
     }
 
     public Collection<Log> logs() {
-        throw new UnsupportedOperationException("TODO");
+        return List.copyOf(logs.values());
     }
 
     /** Returns the partition's log, creating its empty directory when missing. */
     public Log getOrCreate(TopicPartition tp, LogConfig config) {
-        throw new UnsupportedOperationException("TODO");
+        return logs.computeIfAbsent(tp, k -> {
+            Path dir = logDir.resolve(FileNames.dirName(tp));
+            return Files.isDirectory(dir)
+                    ? LogRecovery.load(tp, dir, config, time, hooks, false, -1, -1)
+                    : LogRecovery.create(tp, dir, config, time, hooks, 0);
+        });
     }
 
     /**
-     * Removes the partition's log: it disappears from {@link #log} at once, its directory is renamed
-     * {@code topic-partition.<id>-delete} and removed in the background.
+     * Removes the partition's log: it disappears from {@link #log} at once, later appends to a {@link Log} still held
+     * fail with {@link org.apache.kafka.common.errors.UnknownTopicOrPartitionException}, its directory is renamed
+     * {@code topic-partition.<id>-delete} and removed after {@code file.delete.delay.ms}.
      */
     public void delete(TopicPartition tp) {
-        throw new UnsupportedOperationException("TODO");
+        Log log = logs.remove(tp);
+        if (log == null) {
+            return;
+        }
+        Path target = logDir.resolve(FileNames.dirName(tp) + "." + UUID.randomUUID().toString().replace("-", "")
+                + FileNames.DIR_DELETE_SUFFIX);
+        try {
+            log.markDeleted(target);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot delete " + log.dir(), e);
+        }
+        deleter.schedule(log.config().fileDeleteDelayMs(), target.toString(), () -> {
+            log.closeChannels();
+            deleteRecursively(target);
+        });
+        safely("checkpoint", this::writeCheckpoints);
     }
 
     /**
-     * Group commit: completes once everything written to {@code log} before this call has been fsynced. One fsync
-     * serves every caller waiting at that moment.
+     * Group commit: completes once everything written to {@code log} before this call has been fsynced (and its
+     * recovery point advanced). One fsync serves every caller waiting at that moment. Completes exceptionally with
+     * {@link KafkaStorageException} when the fsync fails.
      */
     public CompletableFuture<Void> flushAsync(Log log) {
-        throw new UnsupportedOperationException("TODO");
+        return flusher.flushAsync(log);
     }
 
     /** Runs retention on every log now; returns the number of segments deleted. */
     public int runRetention() {
-        throw new UnsupportedOperationException("TODO");
+        int deleted = 0;
+        for (Log log : logs.values()) {
+            deleted += log.deleteRetentionBreachedSegments();
+        }
+        return deleted;
+    }
+
+    /** Deletes now the files whose {@code file.delete.delay.ms} has passed on the clock; returns how many. */
+    public int runPendingDeletions() {
+        return deleter.runDue();
+    }
+
+    /** Writes both checkpoint files now. */
+    public void writeCheckpoints() {
+        synchronized (checkpointLock) {
+            Map<TopicPartition, Long> recovery = new HashMap<>();
+            Map<TopicPartition, Long> starts = new HashMap<>();
+            for (Log log : logs.values()) {
+                recovery.put(log.topicPartition(), log.recoveryPoint());
+                starts.put(log.topicPartition(), log.logStartOffset());
+            }
+            try {
+                Checkpoints.write(logDir.resolve(FileNames.RECOVERY_POINT_CHECKPOINT), recovery);
+                Checkpoints.write(logDir.resolve(FileNames.LOG_START_CHECKPOINT), starts);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot write checkpoints in " + logDir, e);
+            }
+        }
     }
 
     /** Flushes every log, writes producer snapshots and checkpoints, then the clean-shutdown marker. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("TODO");
+        if (closed) {
+            return;
+        }
+        closed = true;
+        maintenance.shutdown();
+        try {
+            if (!maintenance.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("Log maintenance did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flusher.close();
+        for (Log log : logs.values()) {
+            log.close();
+        }
+        deleter.runAll();
+        writeCheckpoints();
+        Path marker = logDir.resolve(FileNames.CLEAN_SHUTDOWN_MARKER);
+        try (FileChannel ch = FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot write " + marker, e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

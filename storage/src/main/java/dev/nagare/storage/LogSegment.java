@@ -1,0 +1,380 @@
+package dev.nagare.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+
+/**
+ * One segment of a partition's log: the {@code .log} file of record batches plus its {@link OffsetIndex} and
+ * {@link TimeIndex}, all named by the 20-digit base offset (the offset of the first batch).
+ *
+ * <p>Format of the {@code .log} file (Kafka's): record batches back to back, no file header, each exactly as the
+ * producer sent it (see {@link BatchHeader} for the 61-byte header), except for what the broker stamps in place:
+ * baseOffset (bytes 0-7) and partitionLeaderEpoch (bytes 12-15), which the CRC does not cover, and for
+ * LOG_APPEND_TIME logs the attributes (bytes 21-22, timestamp-type bit set), maxTimestamp (bytes 35-42) and the CRC
+ * (bytes 17-20) recomputed. Compressed batches stay compressed as sent. The file ends after the last whole batch;
+ * a torn tail is cut by {@link #recover}.
+ *
+ * <p>Threads: {@link #append}, {@link #recover}, {@link #onBecomeInactive} and {@link #close} under the owning log's
+ * lock. Readers ({@link #read}, {@link #findOffsetByTimestamp}) run on any thread, bounded by a position the log
+ * published after the bytes were written; they use positional reads only, so they never move a shared position.
+ */
+final class LogSegment {
+    final long baseOffset;
+    final OffsetIndex offsetIndex;
+    final TimeIndex timeIndex;
+    private volatile Path logFile;
+    private final FileChannel channel;
+    /** Bytes of whole batches in the file; written after the bytes, read by lock-free readers. */
+    private volatile int size;
+    private volatile long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+    private volatile long offsetOfMaxTimestamp;
+    /**
+     * When time-based rolling counts from: the broker time of the first append, or after a restart the first
+     * batch's max timestamp; -1 until known. Log lock.
+     */
+    private long rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
+    /** Bytes appended since the last index entry. Log lock. */
+    private int bytesSinceLastIndexEntry;
+    /** Set after a write, cleared before an fsync. */
+    private volatile boolean dirty;
+
+    private LogSegment(Path dir, long baseOffset, FileChannel channel, int maxIndexBytes, boolean active) {
+        this.baseOffset = baseOffset;
+        this.logFile = FileNames.logFile(dir, baseOffset);
+        this.channel = channel;
+        this.offsetIndex = new OffsetIndex(FileNames.indexFile(dir, baseOffset), baseOffset, maxIndexBytes, active);
+        this.timeIndex = new TimeIndex(FileNames.timeIndexFile(dir, baseOffset), baseOffset, maxIndexBytes, active);
+        this.offsetOfMaxTimestamp = baseOffset;
+    }
+
+    /** Creates a new, empty segment (files truncated if left over). */
+    static LogSegment create(Path dir, long baseOffset, int maxIndexBytes) {
+        try {
+            FileChannel ch = FileChannel.open(FileNames.logFile(dir, baseOffset), StandardOpenOption.CREATE,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            LogSegment s = new LogSegment(dir, baseOffset, ch, maxIndexBytes, true);
+            Files.deleteIfExists(s.offsetIndex.file());
+            Files.deleteIfExists(s.timeIndex.file());
+            s.offsetIndex.reset();
+            s.timeIndex.reset();
+            return s;
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot create segment " + baseOffset + " in " + dir, e);
+        }
+    }
+
+    /**
+     * Opens an existing segment without reading its batches. Indexes are mapped on first use. The caller must
+     * {@link #recover} it when {@link #indexesLookSane()} is false.
+     */
+    static LogSegment open(Path dir, long baseOffset, int maxIndexBytes, boolean active) {
+        try {
+            FileChannel ch = FileChannel.open(FileNames.logFile(dir, baseOffset), StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            LogSegment s = new LogSegment(dir, baseOffset, ch, maxIndexBytes, active);
+            s.size = (int) Math.min(Integer.MAX_VALUE, ch.size());
+            if (s.indexesLookSane()) {
+                long[] last = s.timeIndex.lastEntryFromFile();
+                if (last != null) {
+                    s.maxTimestamp = last[0];
+                    s.offsetOfMaxTimestamp = last[1];
+                }
+            }
+            return s;
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot open segment " + baseOffset + " in " + dir, e);
+        }
+    }
+
+    boolean indexesLookSane() {
+        return offsetIndex.isSane(size) && timeIndex.isSane();
+    }
+
+    int size() {
+        return size;
+    }
+
+    FileChannel channel() {
+        return channel;
+    }
+
+    long maxTimestamp() {
+        return maxTimestamp;
+    }
+
+    long offsetOfMaxTimestamp() {
+        return offsetOfMaxTimestamp;
+    }
+
+    /** For retention: the max timestamp, or the file's modification time when no batch has a timestamp. */
+    long largestTimestamp() {
+        long ts = maxTimestamp;
+        if (ts >= 0) {
+            return ts;
+        }
+        try {
+            return Files.getLastModifiedTime(logFile).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** See {@link #rollingBasedTimestamp}; reads the first batch's header once after a restart. Log lock. */
+    long rollingBasedTimestamp() throws IOException {
+        if (rollingBasedTimestamp < 0 && size > 0) {
+            BatchHeader first = BatchHeader.read(channel, 0, size, BatchHeader.newScratch());
+            rollingBasedTimestamp = first == null ? RecordBatch.NO_TIMESTAMP : first.maxTimestamp();
+        }
+        return rollingBasedTimestamp;
+    }
+
+    /** An appended batch, as the index rule needs it. */
+    record AppendedBatch(int sizeInBytes, long lastOffset, long maxTimestamp) {
+    }
+
+    /**
+     * Writes {@code records} (already stamped) at the end of the file with one positional write, then adds index
+     * entries and publishes the new size. Log lock only.
+     */
+    void append(ByteBuffer records, List<AppendedBatch> batches, int indexIntervalBytes, long now) throws IOException {
+        int start = size;
+        long pos = start;
+        ByteBuffer b = records.duplicate();
+        while (b.hasRemaining()) {
+            pos += channel.write(b, pos);
+        }
+        int batchPosition = start;
+        for (AppendedBatch batch : batches) {
+            if (batchPosition == 0) {
+                rollingBasedTimestamp = now;
+            }
+            if (batch.maxTimestamp() > maxTimestamp) {
+                maxTimestamp = batch.maxTimestamp();
+                offsetOfMaxTimestamp = batch.lastOffset();
+            }
+            indexBatch(batch.lastOffset(), batchPosition, batch.sizeInBytes(), indexIntervalBytes);
+            batchPosition += batch.sizeInBytes();
+        }
+        dirty = true;
+        size = batchPosition;
+    }
+
+    /** Kafka's index rule: an entry before a batch once more than the interval was appended since the last one. */
+    private void indexBatch(long lastOffset, int position, int batchSize, int indexIntervalBytes) {
+        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+            offsetIndex.append(lastOffset, position);
+            timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp, false);
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += batchSize;
+    }
+
+    /** The header of the first batch below {@code maxPosition} whose last offset is at or after {@code offset}. */
+    BatchHeader findBatch(long offset, long maxPosition, ByteBuffer scratch) throws IOException {
+        long pos = offsetIndex.lookup(offset);
+        while (true) {
+            BatchHeader h = BatchHeader.read(channel, pos, maxPosition, scratch);
+            if (h == null || h.lastOffset() >= offset) {
+                return h;
+            }
+            pos += h.sizeInBytes();
+        }
+    }
+
+    /**
+     * Whole batches from the one holding {@code offset}, at most {@code maxBytes} (the last may be cut), or with
+     * {@code minOneBatch} at least the first batch whole. Null when no batch below {@code maxPosition} reaches
+     * {@code offset}. Any thread.
+     */
+    LogSlice read(long offset, int maxBytes, long maxPosition, boolean minOneBatch) throws IOException {
+        BatchHeader first = findBatch(offset, maxPosition, BatchHeader.newScratch());
+        if (first == null) {
+            return null;
+        }
+        int limit = minOneBatch ? Math.max(maxBytes, first.sizeInBytes()) : maxBytes;
+        int length = (int) Math.min(maxPosition - first.position(), limit);
+        return length <= 0 ? LogSlice.EMPTY : new LogSlice(channel, first.position(), length);
+    }
+
+    /** Reads and parses the whole batch whose header is {@code h} (decodes nothing yet). */
+    MutableRecordBatch readBatch(BatchHeader h) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(h.sizeInBytes());
+        while (buf.hasRemaining()) {
+            if (channel.read(buf, h.position() + buf.position()) < 0) {
+                throw new IOException("Unexpected end of " + logFile + " at " + (h.position() + buf.position()));
+            }
+        }
+        return MemoryRecords.readableRecords(buf.flip()).batches().iterator().next();
+    }
+
+    /**
+     * The first record at or after {@code startingOffset} whose timestamp is at least {@code timestamp}: time index,
+     * then offset index, then batch headers, then the records of one batch. Any thread.
+     */
+    Optional<TimestampAndOffset> findOffsetByTimestamp(long timestamp, long startingOffset, long maxPosition)
+            throws IOException {
+        long fromOffset = Math.max(timeIndex.lookup(timestamp), startingOffset);
+        ByteBuffer scratch = BatchHeader.newScratch();
+        BatchHeader h = findBatch(fromOffset, maxPosition, scratch);
+        while (h != null) {
+            if (h.maxTimestamp() >= timestamp) {
+                MutableRecordBatch batch = readBatch(h);
+                for (Record r : batch) {
+                    if (r.timestamp() >= timestamp && r.offset() >= startingOffset) {
+                        return Optional.of(new TimestampAndOffset(r.timestamp(), r.offset(), batch.partitionLeaderEpoch()));
+                    }
+                }
+            }
+            h = BatchHeader.read(channel, h.position() + h.sizeInBytes(), maxPosition, scratch);
+        }
+        return Optional.empty();
+    }
+
+    /** The first record of the batch holding {@link #offsetOfMaxTimestamp()} whose timestamp is the max. */
+    Optional<TimestampAndOffset> findMaxTimestampRecord(long maxPosition) throws IOException {
+        long ts = maxTimestamp;
+        BatchHeader h = ts < 0 ? null : findBatch(offsetOfMaxTimestamp, maxPosition, BatchHeader.newScratch());
+        if (h == null) {
+            return Optional.empty();
+        }
+        MutableRecordBatch batch = readBatch(h);
+        for (Record r : batch) {
+            if (r.timestamp() == batch.maxTimestamp()) {
+                return Optional.of(new TimestampAndOffset(r.timestamp(), r.offset(), batch.partitionLeaderEpoch()));
+            }
+        }
+        return Optional.of(new TimestampAndOffset(batch.maxTimestamp(), batch.lastOffset(), batch.partitionLeaderEpoch()));
+    }
+
+    /** The last batch's header found by scanning from the last index entry (open after a clean shutdown), or null. */
+    BatchHeader readLastBatch() throws IOException {
+        ByteBuffer scratch = BatchHeader.newScratch();
+        BatchHeader last = null;
+        long pos = offsetIndex.lastEntry()[1];
+        BatchHeader h;
+        while ((h = BatchHeader.read(channel, pos, size, scratch)) != null) {
+            last = h;
+            pos += h.sizeInBytes();
+        }
+        return last;
+    }
+
+    /** What {@link #recover} found. */
+    record RecoveryResult(long nextOffset, int truncatedBytes, BatchHeader lastBatch) {
+    }
+
+    /**
+     * Checks every batch from the start (length sane, magic 2, offsets not going back, CRC), rebuilds both indexes as
+     * the batches pass, and truncates the file at the first invalid or torn batch. Log lock (or loading) only.
+     */
+    RecoveryResult recover(int indexIntervalBytes) throws IOException {
+        offsetIndex.reset();
+        timeIndex.reset();
+        maxTimestamp = RecordBatch.NO_TIMESTAMP;
+        offsetOfMaxTimestamp = baseOffset;
+        rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
+        bytesSinceLastIndexEntry = 0;
+        long fileSize = channel.size();
+        ByteBuffer scratch = BatchHeader.newScratch();
+        long pos = 0;
+        long next = baseOffset;
+        BatchHeader last = null;
+        while (pos < fileSize) {
+            BatchHeader h = BatchHeader.read(channel, pos, fileSize, scratch);
+            if (h == null || !isValidBatch(h, fileSize, next)) {
+                break;
+            }
+            if (pos == 0) {
+                rollingBasedTimestamp = h.maxTimestamp();
+            }
+            if (h.maxTimestamp() > maxTimestamp) {
+                maxTimestamp = h.maxTimestamp();
+                offsetOfMaxTimestamp = h.lastOffset();
+            }
+            indexBatch(h.lastOffset(), (int) pos, h.sizeInBytes(), indexIntervalBytes);
+            pos += h.sizeInBytes();
+            next = h.nextOffset();
+            last = h;
+        }
+        int truncated = (int) (fileSize - pos);
+        if (truncated > 0) {
+            channel.truncate(pos);
+        }
+        size = (int) pos;
+        dirty = true;
+        return new RecoveryResult(next, truncated, last);
+    }
+
+    private boolean isValidBatch(BatchHeader h, long fileSize, long expectedAtLeast) throws IOException {
+        if (h.sizeInBytes() < BatchHeader.SIZE || h.position() + h.sizeInBytes() > fileSize
+                || h.magic() != RecordBatch.MAGIC_VALUE_V2 || h.baseOffset() < expectedAtLeast || h.lastOffsetDelta() < 0) {
+            return false;
+        }
+        return readBatch(h).isValid();
+    }
+
+    /** The segment stops being active: final time index entry, indexes trimmed to their entries. Log lock only. */
+    void onBecomeInactive() {
+        timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp, true);
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+    }
+
+    /** fsyncs the log file if it was written since the last flush, and the indexes when asked. Any thread. */
+    void flush(boolean indexes) throws IOException {
+        if (dirty) {
+            dirty = false;
+            channel.force(false);
+        }
+        if (indexes) {
+            offsetIndex.flush();
+            timeIndex.flush();
+        }
+    }
+
+    /** Renames the three files with a {@code .deleted} suffix; the open channel stays readable. Log lock only. */
+    void renameToDeleted() throws IOException {
+        Path deleted = logFile.resolveSibling(logFile.getFileName() + FileNames.DELETED_SUFFIX);
+        Files.move(logFile, deleted);
+        logFile = deleted;
+        offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + FileNames.DELETED_SUFFIX));
+        timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + FileNames.DELETED_SUFFIX));
+    }
+
+    /** Closes the channel and deletes the files (after the delete delay). */
+    void closeAndDelete() throws IOException {
+        channel.close();
+        Files.deleteIfExists(logFile);
+        Files.deleteIfExists(offsetIndex.file());
+        Files.deleteIfExists(timeIndex.file());
+    }
+
+    /** Clean close of the active segment: final time index entry, trimmed indexes, fsync, channel closed. */
+    void close() throws IOException {
+        onBecomeInactive();
+        flush(true);
+        channel.close();
+    }
+
+    /** Closes without trimming (an inactive segment, or a log being dropped). */
+    void closeChannel() throws IOException {
+        channel.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(base=" + baseOffset + ", size=" + size + ", file=" + logFile + ")";
+    }
+}

@@ -1,0 +1,207 @@
+package dev.nagare.storage;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.apache.kafka.common.errors.KafkaStorageException;
+
+/**
+ * A memory-mapped file of fixed-size, big-endian entries sorted by key; the common part of {@link OffsetIndex} and
+ * {@link TimeIndex}.
+ *
+ * <p>Design: the file of the active segment is preallocated to {@code segment.index.bytes} (rounded down to a whole
+ * number of entries) and mapped once, so an append is two or three stores into the mapping and a volatile write of
+ * the entry count: no system call per batch. When the segment stops being active (roll, clean close) the file is
+ * truncated to its entries; the mapping is kept (only entries below the count are ever read), so lock-free readers
+ * never touch an unmapped buffer. Mappings are released by the garbage collector, never forcibly unmapped, for the
+ * same reason. An index that was not yet used is mapped lazily, on its first lookup (a clean start maps nothing).
+ *
+ * <p>Threads: appends, {@link #trimToValidSize} and {@link #reset} only under the owning log's lock; lookups from any
+ * thread (they read {@link #entries} first, a volatile written after the entry's bytes).
+ */
+abstract class MappedIndex {
+    protected final long baseOffset;
+    private final int entrySize;
+    private final int maxIndexBytes;
+    private volatile Path file;
+    private final Object mapLock = new Object();
+    /** Null until first use. */
+    private volatile MappedByteBuffer mmap;
+    private volatile int entries = -1;
+    /** Entries the mapping can hold; equal to {@link #entries} once trimmed. */
+    private volatile int maxEntries;
+    /** True when the file is (to be) preallocated and appended to: the active segment's index. */
+    private volatile boolean writable;
+
+    MappedIndex(Path file, long baseOffset, int maxIndexBytes, int entrySize, boolean writable) {
+        this.file = file;
+        this.baseOffset = baseOffset;
+        this.entrySize = entrySize;
+        this.maxIndexBytes = Math.max(entrySize * 2, maxIndexBytes - maxIndexBytes % entrySize);
+        this.writable = writable;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    void renameTo(Path newFile) throws IOException {
+        if (Files.exists(file)) {
+            Files.move(file, newFile);
+        }
+        file = newFile;
+    }
+
+    int entrySize() {
+        return entrySize;
+    }
+
+    /** The number of entries, mapping the file first if needed. */
+    int entries() {
+        buffer();
+        return entries;
+    }
+
+    /** Entries the mapping can hold. */
+    protected final int maxEntries() {
+        buffer();
+        return maxEntries;
+    }
+
+    /** True when no further entry fits. */
+    boolean isFull() {
+        return entries() >= maxEntries;
+    }
+
+    /**
+     * The mapping, created on first use: the entry count is taken from the file length (a preallocated file of a
+     * crashed run must be {@link #reset} by recovery before use), then a writable file is grown to its full size.
+     */
+    protected final MappedByteBuffer buffer() {
+        MappedByteBuffer m = mmap;
+        if (m != null) {
+            return m;
+        }
+        synchronized (mapLock) {
+            if (mmap == null) {
+                mapFile(false);
+            }
+            return mmap;
+        }
+    }
+
+    private void mapFile(boolean truncate) {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            if (truncate) {
+                raf.setLength(0);
+            }
+            long length = raf.length();
+            int count = (int) (length / entrySize);
+            long mapped = writable ? Math.max(maxIndexBytes, (long) count * entrySize) : (long) count * entrySize;
+            if (writable) {
+                raf.setLength(mapped);
+            }
+            MappedByteBuffer m = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, mapped);
+            maxEntries = writable ? (int) (mapped / entrySize) : count;
+            entries = count;
+            mmap = m;
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot map index " + file, e);
+        }
+    }
+
+    /** Empties the index and preallocates it again (recovery rebuilds it from the log). Log lock only. */
+    void reset() {
+        synchronized (mapLock) {
+            writable = true;
+            mapFile(true);
+        }
+    }
+
+    /** Publishes one more entry whose bytes the subclass has just stored at {@link #entryPosition}. Log lock only. */
+    protected final void publishAppend() {
+        entries = entries + 1;
+    }
+
+    protected final int entryPosition(int n) {
+        return n * entrySize;
+    }
+
+    /** Index of the last entry whose key is at or below {@code target}, or -1. Any thread. */
+    protected final int floorEntry(long target) {
+        MappedByteBuffer m = buffer();
+        int lo = 0;
+        int hi = entries - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (keyAt(m, mid) <= target) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
+    /** The sort key (absolute offset or timestamp) of entry {@code n}. */
+    protected abstract long keyAt(ByteBuffer m, int n);
+
+    /** Shrinks the file to its entries and stops appends (segment no longer active). Log lock only. */
+    void trimToValidSize() {
+        if (mmap == null && !writable) {
+            return;
+        }
+        int count = entries();
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength((long) count * entrySize);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot trim index " + file, e);
+        }
+        maxEntries = count;
+        writable = false;
+    }
+
+    /** Writes the entries' dirty pages to disk. */
+    void flush() {
+        MappedByteBuffer m = mmap;
+        if (m != null && entries > 0) {
+            m.force(0, entries * entrySize);
+        }
+    }
+
+    /** Reads the last entry's bytes from the file without mapping it, or null when the file holds no entry. */
+    protected final ByteBuffer readLastEntryFromFile() throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long length = ch.size();
+            if (length < entrySize) {
+                return null;
+            }
+            ByteBuffer b = ByteBuffer.allocate(entrySize);
+            long pos = length - length % entrySize - entrySize;
+            while (b.hasRemaining() && ch.read(b, pos + b.position()) >= 0) {
+                // positional read until full
+            }
+            return b.flip();
+        }
+    }
+
+    /** True when the file exists and its length is a whole number of entries (the cheap check done at open). */
+    boolean fileLooksSane() {
+        try {
+            return Files.exists(file) && Files.size(file) % entrySize == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

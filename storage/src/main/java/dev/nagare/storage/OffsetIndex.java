@@ -1,0 +1,74 @@
+package dev.nagare.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * The {@code .index} file of a segment: a sparse map from offset to the file position of the batch holding it.
+ *
+ * <p>Format (Kafka's): a sequence of 8-byte entries, no header, sorted by offset:
+ * <pre>
+ * offset size field
+ *      0    4 relativeOffset  (big-endian int) the LAST offset of a batch minus the segment's base offset
+ *      4    4 position        (big-endian int) byte position in the .log file of that batch's first byte
+ * </pre>
+ * An entry is added before a batch once more than {@code index.interval.bytes} of batches were appended since the
+ * previous entry (Kafka's rule), so a lookup is a binary search to the floor entry and then a scan of at most about
+ * {@code index.interval.bytes} of batch headers. The file of the active segment is preallocated (zero-filled) to
+ * {@code segment.index.bytes} and truncated to its entries when the segment is rolled or closed cleanly.
+ *
+ * <p>Threads: see {@link MappedIndex} (appends under the log lock, lookups from any thread).
+ */
+final class OffsetIndex extends MappedIndex {
+    static final int ENTRY_SIZE = 8;
+
+    OffsetIndex(Path file, long baseOffset, int maxIndexBytes, boolean writable) {
+        super(file, baseOffset, maxIndexBytes, ENTRY_SIZE, writable);
+    }
+
+    /** Adds the entry {@code lastOffset → position}; the caller keeps offsets increasing. Log lock only. */
+    void append(long lastOffset, int position) {
+        MappedByteBuffer m = buffer();
+        int n = entries();
+        int at = entryPosition(n);
+        m.putInt(at, (int) (lastOffset - baseOffset));
+        m.putInt(at + 4, position);
+        publishAppend();
+    }
+
+    /** The file position to start scanning from for {@code offset}: the floor entry's position, or 0. */
+    int lookup(long offset) {
+        int n = floorEntry(offset);
+        return n < 0 ? 0 : buffer().getInt(entryPosition(n) + 4);
+    }
+
+    /** The last entry's {@code {offset, position}}, or {@code {baseOffset, 0}} when empty. */
+    long[] lastEntry() {
+        int n = entries() - 1;
+        if (n < 0) {
+            return new long[] {baseOffset, 0};
+        }
+        MappedByteBuffer m = buffer();
+        return new long[] {baseOffset + m.getInt(entryPosition(n)), m.getInt(entryPosition(n) + 4)};
+    }
+
+    @Override
+    protected long keyAt(ByteBuffer m, int n) {
+        return baseOffset + m.getInt(entryPosition(n));
+    }
+
+    /** Cheap open-time check: whole entries, and the last one points inside the log and at or above the base. */
+    boolean isSane(long logSize) {
+        if (!fileLooksSane()) {
+            return false;
+        }
+        try {
+            ByteBuffer last = readLastEntryFromFile();
+            return last == null || (last.getInt(0) >= 0 && last.getInt(4) >= 0 && last.getInt(4) < logSize);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
