@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need that Maven does not bring, then runs every test (mvn verify).
 #   Debian packages: kcat, python3-kafka (kafka-python)
-#   Apache Kafka 4.1's jars for its CLI tools (../shared/tools/peer-kafka/fetch.sh, from Maven Central)
+#   Apache Kafka 4.1's jars for its CLI tools (from Maven Central, broker/src/test/kafka-tools/pom.xml)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -18,14 +18,14 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -q "${need_apt[@]}" >/dev/null
 fi
 
-# Kafka's own tools (kafka-topics, console producer/consumer, DumpLogSegments …) run against Nagare in the tests.
-peer="$here/../shared/tools/peer-kafka"
-export PEER_KAFKA_HOME=${PEER_KAFKA_HOME:-/tmp/kafka-dist}
-if [ -x "$peer/fetch.sh" ]; then
-  "$peer/fetch.sh"
-  export NAGARE_KAFKA_TOOLS="$peer/kafka-class.sh"
-else
-  echo "test.sh: $peer/fetch.sh not found; tests that run Kafka's tools will fail" >&2
+# Kafka's own tools (kafka-topics, console producer/consumer, DumpLogSegments …) run against Nagare in the tests;
+# their jars come from Maven Central into a cache outside the tree.
+export NAGARE_KAFKA_LIBS=${NAGARE_KAFKA_LIBS:-$HOME/.cache/nagare/kafka-4.1.0-libs}
+if [ ! -f "$NAGARE_KAFKA_LIBS/.complete" ]; then
+  echo "test.sh: fetching Apache Kafka 4.1.0 tool jars into $NAGARE_KAFKA_LIBS" >&2
+  mkdir -p "$NAGARE_KAFKA_LIBS"
+  mvn -q -B -f broker/src/test/kafka-tools/pom.xml dependency:copy-dependencies -DoutputDirectory="$NAGARE_KAFKA_LIBS"
+  touch "$NAGARE_KAFKA_LIBS/.complete"
 fi
 
 exec mvn -B verify "$@"

@@ -1,0 +1,105 @@
+package dev.nagare.broker.testing;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Time;
+
+import dev.nagare.broker.Broker;
+import dev.nagare.broker.config.BrokerConfig;
+
+/** A real Nagare broker in this JVM, on a free port of 127.0.0.1, with its data in a test's temporary directory. */
+public final class TestBroker implements AutoCloseable {
+
+    private final Path dataDir;
+    private final Map<String, String> overrides;
+    private Broker broker;
+    private int port;
+
+    private TestBroker(Path dataDir, Map<String, String> overrides) {
+        this.dataDir = dataDir;
+        this.overrides = overrides;
+    }
+
+    public static TestBroker start(Path dataDir) throws Exception {
+        return start(dataDir, Map.of());
+    }
+
+    public static TestBroker start(Path dataDir, Map<String, String> overrides) throws Exception {
+        TestBroker b = new TestBroker(dataDir, new HashMap<>(overrides));
+        b.boot(0);
+        return b;
+    }
+
+    private void boot(int listenPort) throws IOException, InterruptedException {
+        Map<String, String> props = new HashMap<>();
+        props.put("log.dirs", dataDir.toString());
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + listenPort);
+        props.putAll(overrides);
+        broker = Broker.start(new BrokerConfig(props), Time.SYSTEM);
+        port = broker.boundAddress().getPort();
+    }
+
+    /** Stops cleanly and starts again on the same port with the same data. */
+    public void restart() throws Exception {
+        broker.close();
+        boot(port);
+    }
+
+    public String bootstrap() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        return Admin.create(p);
+    }
+
+    /** A producer with the client's defaults (idempotent, acks=all) plus these settings. */
+    public KafkaProducer<byte[], byte[]> producer(Map<String, Object> settings) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.putAll(settings);
+        return new KafkaProducer<>(p);
+    }
+
+    /** A consumer without a group (assign + seek). */
+    public KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> settings) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.putAll(settings);
+        return new KafkaConsumer<>(p);
+    }
+
+    @Override
+    public void close() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}
