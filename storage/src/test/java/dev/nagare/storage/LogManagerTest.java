@@ -1,0 +1,95 @@
+package dev.nagare.storage;
+
+import static dev.nagare.storage.TestSupport.TP;
+import static dev.nagare.storage.TestSupport.batch;
+import static dev.nagare.storage.TestSupport.config;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogManagerTest {
+    @TempDir
+    Path dir;
+    final FakeTime time = new FakeTime();
+    final LogConfig config = config(1024, 4096);
+
+    @Test
+    void flushAsyncCompletesEveryWaiterAndAdvancesTheRecoveryPoint() throws Exception {
+        try (LogManager manager = TestSupport.openManager(dir, config, time)) {
+            Log a = manager.getOrCreate(TP, config);
+            Log b = manager.getOrCreate(new TopicPartition("orders", 1), config);
+            List<CompletableFuture<Void>> waiters = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                a.append(batch(time.milliseconds(), "a" + i), 0);
+                b.append(batch(time.milliseconds(), "b" + i), 0);
+                waiters.add(manager.flushAsync(a));
+                waiters.add(manager.flushAsync(b));
+            }
+            CompletableFuture.allOf(waiters.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+
+            assertEquals(50, a.recoveryPoint());
+            assertEquals(50, b.recoveryPoint());
+        }
+    }
+
+    @Test
+    void aRolledSegmentIsFlushedInTheBackgroundAndTheRecoveryPointMovesToTheNewSegment() throws Exception {
+        try (LogManager manager = TestSupport.openManager(dir, config, time)) {
+            Log log = manager.getOrCreate(TP, config);
+            int perSegment = config.segmentBytes() / batch(time.milliseconds(), "v0").sizeInBytes();
+            for (int i = 0; i <= perSegment; i++) {
+                log.append(batch(time.milliseconds(), "v" + i), 0);
+            }
+            assertEquals(2, log.segmentCount());
+            manager.flushAsync(log).get(30, TimeUnit.SECONDS); // queued after the flush the roll asked for
+
+            assertEquals(perSegment + 1, log.recoveryPoint());
+            manager.writeCheckpoints();
+            assertEquals(List.of("0", "1", "orders 0 " + (perSegment + 1)),
+                    Files.readAllLines(dir.resolve("recovery-point-offset-checkpoint")));
+        }
+    }
+
+    @Test
+    void aReopenedManagerFindsEveryPartitionAndSkipsDeletedOnes() throws Exception {
+        TopicPartition other = new TopicPartition("my.topic-with-dash", 12);
+        try (LogManager manager = TestSupport.openManager(dir, config, time)) {
+            manager.getOrCreate(TP, config).append(batch(time.milliseconds(), "x"), 0);
+            manager.getOrCreate(other, config).append(batch(time.milliseconds(), "y", "z"), 0);
+            manager.getOrCreate(new TopicPartition("gone", 0), config);
+            manager.delete(new TopicPartition("gone", 0));
+        }
+        try (LogManager manager = TestSupport.openManager(dir, config, time)) {
+            assertTrue(manager.recoveredCleanly());
+            assertEquals(2, manager.logs().size());
+            assertEquals(1, manager.log(TP).orElseThrow().logEndOffset());
+            assertEquals(2, manager.log(other).orElseThrow().logEndOffset());
+            assertFalse(manager.log(new TopicPartition("gone", 0)).isPresent());
+            try (var files = Files.list(dir)) {
+                assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith("gone")));
+            }
+        }
+    }
+
+    @Test
+    void closeWritesTheMarkerOnlyAfterEverythingElse() throws Exception {
+        LogManager manager = TestSupport.openManager(dir, config, time);
+        manager.getOrCreate(TP, config).append(batch(time.milliseconds(), "x"), 0);
+        assertFalse(Files.exists(dir.resolve(".nagare_clean_shutdown")));
+        manager.close();
+        assertTrue(Files.exists(dir.resolve(".nagare_clean_shutdown")));
+        assertTrue(Files.exists(dir.resolve("orders-0/00000000000000000001.snapshot")));
+        assertEquals(0, Files.size(dir.resolve("orders-0/00000000000000000000.index")), "trimmed at close");
+    }
+}
