@@ -247,7 +247,11 @@ public final class LogManager implements Closeable {
         }
     }
 
-    /** Flushes every log, writes producer snapshots and checkpoints, then the clean-shutdown marker. */
+    /**
+     * Stops the threads, flushes every log, writes producer snapshots and checkpoints, deletes the files still waiting
+     * for their delete delay, then writes the clean-shutdown marker (not written, and KafkaStorageException thrown,
+     * when a log could not be closed: the next start then recovers). Reads must have stopped before this is called.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -263,11 +267,20 @@ public final class LogManager implements Closeable {
             Thread.currentThread().interrupt();
         }
         flusher.close();
+        boolean allClosed = true;
         for (Log log : logs.values()) {
-            log.close();
+            try {
+                log.close();
+            } catch (KafkaStorageException e) {
+                LOG.error("Could not close {} cleanly; it will be recovered at the next start", log, e);
+                allClosed = false;
+            }
         }
         deleter.runAll();
         writeCheckpoints();
+        if (!allClosed) {
+            throw new KafkaStorageException("Some logs of " + logDir + " could not be closed; no clean-shutdown marker");
+        }
         Path marker = logDir.resolve(FileNames.CLEAN_SHUTDOWN_MARKER);
         try (FileChannel ch = FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             ch.force(true);
