@@ -1,0 +1,186 @@
+package dev.nagare.broker.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.nagare.broker.testing.RawClient;
+import dev.nagare.broker.testing.TestBroker;
+
+/** Fetch at the protocol level: long polling, size limits, sessions, offsets out of range. */
+class FetchTest {
+
+    @TempDir
+    static Path dir;
+    static TestBroker broker;
+    static Uuid topicId;
+    static KafkaProducer<byte[], byte[]> producer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = TestBroker.start(dir);
+        try (Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic("waits", 1, (short) 1), new NewTopic("sizes", 1, (short) 1),
+                    new NewTopic("sess", 3, (short) 1))).all().get();
+            topicId = admin.describeTopics(List.of("waits")).allTopicNames().get().get("waits").topicId();
+        }
+        producer = broker.producer(Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        producer.close();
+        broker.close();
+    }
+
+    private static FetchRequestData fetch(String topic, int partition, long offset, int maxWait, int minBytes,
+                                          int maxBytes, int partitionMaxBytes) {
+        FetchRequestData data = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(maxWait).setMinBytes(minBytes)
+                .setMaxBytes(maxBytes).setIsolationLevel(IsolationLevel.READ_UNCOMMITTED.id())
+                .setSessionId(0).setSessionEpoch(-1);
+        data.topics().add(new FetchRequestData.FetchTopic().setTopic(topic).setPartitions(List.of(
+                new FetchRequestData.FetchPartition().setPartition(partition).setFetchOffset(offset)
+                        .setPartitionMaxBytes(partitionMaxBytes).setCurrentLeaderEpoch(-1).setLogStartOffset(-1))));
+        return data;
+    }
+
+    private static FetchResponseData.PartitionData only(FetchResponse r) {
+        assertEquals(1, r.data().responses().size());
+        assertEquals(1, r.data().responses().get(0).partitions().size());
+        return r.data().responses().get(0).partitions().get(0);
+    }
+
+    @Test
+    void aFetchWithNothingToReadReturnsWhenMaxWaitEnds() throws Exception {
+        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+            long start = System.nanoTime();
+            long end = broker.consumer(Map.of()).endOffsets(List.of(new org.apache.kafka.common.TopicPartition("waits", 0)))
+                    .values().iterator().next();
+            FetchResponse r = c.roundTrip(new FetchRequest(fetch("waits", 0, end, 500, 1, 1 << 20, 1 << 20), (short) 12));
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(elapsedMs >= 450, "waited for max.wait.ms: " + elapsedMs);
+            assertTrue(elapsedMs < 3000, "did not wait much longer than max.wait.ms: " + elapsedMs);
+            assertEquals(Errors.NONE.code(), only(r).errorCode());
+            assertEquals(0, only(r).records().sizeInBytes());
+        }
+    }
+
+    @Test
+    void anAppendAnswersAWaitingFetchAtOnce() throws Exception {
+        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+            long end = broker.consumer(Map.of()).endOffsets(List.of(new org.apache.kafka.common.TopicPartition("waits", 0)))
+                    .values().iterator().next();
+            long start = System.nanoTime();
+            c.send(new FetchRequest(fetch("waits", 0, end, 20_000, 1, 1 << 20, 1 << 20), (short) 12));
+            Thread.sleep(200); // let the fetch start waiting
+            producer.send(new ProducerRecord<>("waits", 0, null, "wake".getBytes())).get();
+            RawClient.Received got = c.receive(org.apache.kafka.common.protocol.ApiKeys.FETCH, (short) 12);
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            FetchResponseData.PartitionData p = only((FetchResponse) got.response());
+            assertTrue(p.records().sizeInBytes() > 0, "the appended record is in the answer");
+            assertTrue(elapsedMs < 10_000, "answered by the append, long before max.wait.ms: " + elapsedMs);
+            assertEquals(end + 1, p.highWatermark());
+        }
+    }
+
+    @Test
+    void theFirstBatchIsReturnedWholeEvenWhenLargerThanTheLimits() throws Exception {
+        producer.send(new ProducerRecord<>("sizes", 0, null, new byte[50_000])).get();
+        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+            FetchResponse r = c.roundTrip(new FetchRequest(fetch("sizes", 0, 0, 0, 1, 1000, 1000), (short) 12));
+            MemoryRecords records = (MemoryRecords) only(r).records();
+            RecordBatch batch = records.batches().iterator().next();
+            assertTrue(batch.sizeInBytes() > 50_000);
+            assertEquals(batch.sizeInBytes(), records.sizeInBytes(), "exactly the one whole batch");
+            batch.ensureValid();
+        }
+    }
+
+    @Test
+    void aFetchBelowTheLogStartOrBeyondTheEndIsOffsetOutOfRange() throws Exception {
+        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+            FetchResponse r = c.roundTrip(new FetchRequest(fetch("sizes", 0, 1_000_000, 0, 1, 1000, 1000), (short) 12));
+            assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), only(r).errorCode());
+            FetchResponse neg = c.roundTrip(new FetchRequest(fetch("sizes", 0, -5, 0, 1, 1000, 1000), (short) 12));
+            assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), only(neg).errorCode());
+        }
+    }
+
+    @Test
+    void anIncrementalFetchSessionReturnsOnlyPartitionsWithNews() throws Exception {
+        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+            FetchRequestData full = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
+                    .setMaxBytes(1 << 20).setSessionId(0).setSessionEpoch(0);
+            FetchRequestData.FetchTopic t = new FetchRequestData.FetchTopic().setTopic("sess");
+            for (int p = 0; p < 3; p++) {
+                t.partitions().add(new FetchRequestData.FetchPartition().setPartition(p).setFetchOffset(0)
+                        .setPartitionMaxBytes(1 << 20).setCurrentLeaderEpoch(-1).setLogStartOffset(-1));
+            }
+            full.topics().add(t);
+            FetchResponse first = c.roundTrip(new FetchRequest(full, (short) 12));
+            int sessionId = first.data().sessionId();
+            assertNotEquals(0, sessionId, "a session was created");
+            assertEquals(3, first.data().responses().get(0).partitions().size(), "a full response names every partition");
+
+            FetchRequestData nothingNew = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
+                    .setMaxBytes(1 << 20).setSessionId(sessionId).setSessionEpoch(1);
+            FetchResponse second = c.roundTrip(new FetchRequest(nothingNew, (short) 12));
+            assertEquals(Errors.NONE.code(), second.data().errorCode());
+            assertEquals(sessionId, second.data().sessionId());
+            assertEquals(0, second.data().responses().size(), "nothing changed, nothing said");
+
+            producer.send(new ProducerRecord<>("sess", 1, null, "news".getBytes())).get();
+            FetchResponse third = c.roundTrip(new FetchRequest(nothingNew.duplicate().setSessionEpoch(2), (short) 12));
+            assertEquals(1, third.data().responses().size());
+            assertEquals(List.of(1), third.data().responses().get(0).partitions().stream()
+                    .map(FetchResponseData.PartitionData::partitionIndex).toList());
+
+            FetchResponse stale = c.roundTrip(new FetchRequest(nothingNew.duplicate().setSessionEpoch(2), (short) 12));
+            assertEquals(Errors.INVALID_FETCH_SESSION_EPOCH.code(), stale.data().errorCode());
+            FetchResponse unknown = c.roundTrip(new FetchRequest(nothingNew.duplicate().setSessionId(sessionId + 1).setSessionEpoch(1), (short) 12));
+            assertEquals(Errors.FETCH_SESSION_ID_NOT_FOUND.code(), unknown.data().errorCode());
+        }
+    }
+
+    @Test
+    void fetchV13AndLaterNameTopicsById() throws Exception {
+        producer.send(new ProducerRecord<>("waits", 0, null, "by-id".getBytes())).get();
+        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+            FetchRequestData data = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
+                    .setMaxBytes(1 << 20).setSessionId(0).setSessionEpoch(-1);
+            data.topics().add(new FetchRequestData.FetchTopic().setTopicId(topicId).setPartitions(List.of(
+                    new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0).setPartitionMaxBytes(1 << 20)
+                            .setCurrentLeaderEpoch(-1).setLogStartOffset(-1))));
+            data.topics().add(new FetchRequestData.FetchTopic().setTopicId(Uuid.randomUuid()).setPartitions(List.of(
+                    new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0).setPartitionMaxBytes(1 << 20)
+                            .setCurrentLeaderEpoch(-1).setLogStartOffset(-1))));
+            FetchResponse r = c.roundTrip(new FetchRequest(data, (short) 17));
+            assertEquals(topicId, r.data().responses().get(0).topicId());
+            assertTrue(r.data().responses().get(0).partitions().get(0).records().sizeInBytes() > 0);
+            assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), r.data().responses().get(1).partitions().get(0).errorCode());
+        }
+    }
+}
