@@ -115,6 +115,9 @@ public final class LogManager implements Closeable {
                         continue;
                     }
                     String name = d.getFileName().toString();
+                    if (name.startsWith(".")) {
+                        continue; // hidden directories belong to others (the broker keeps its metadata in one)
+                    }
                     if (name.endsWith(FileNames.DIR_DELETE_SUFFIX)) {
                         m.deleter.schedule(0, d.toString(), () -> deleteRecursively(d));
                         continue;
