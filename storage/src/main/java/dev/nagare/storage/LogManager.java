@@ -115,15 +115,15 @@ public final class LogManager implements Closeable {
                         continue;
                     }
                     String name = d.getFileName().toString();
-                    if (name.startsWith(".")) {
-                        continue; // hidden directories belong to others (the broker keeps its metadata in one)
-                    }
                     if (name.endsWith(FileNames.DIR_DELETE_SUFFIX)) {
                         m.deleter.schedule(0, d.toString(), () -> deleteRecursively(d));
                         continue;
                     }
                     TopicPartition tp = FileNames.parseDirName(name);
                     if (tp == null) {
+                        if (name.startsWith(".")) {
+                            continue; // a hidden directory that is no partition belongs to others (broker metadata)
+                        }
                         LOG.warn("Ignoring {}: not a partition directory", d);
                         continue;
                     }
