@@ -8,7 +8,7 @@ cd "$here"
 
 need_apt=()
 command -v kcat >/dev/null 2>&1 || need_apt+=(kcat)
-python3 -c 'import kafka' >/dev/null 2>&1 || need_apt+=(python3-kafka)
+/usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || need_apt+=(python3-kafka)  # Debian's python, not a pyenv one
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "test.sh: installing ${need_apt[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
