@@ -4,10 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.FencedLeaderEpochException;
-import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -39,11 +36,13 @@ final class FetchHandler implements ApiHandler {
     private static final Logger log = LoggerFactory.getLogger(FetchHandler.class);
 
     private final PartitionManager partitions;
+    private final TopicLookup lookup;
     private final FetchSessions sessions;
     private final int brokerMaxBytes;
 
     FetchHandler(PartitionManager partitions, int maxSessions, int brokerMaxBytes, Time time) {
         this.partitions = partitions;
+        this.lookup = new TopicLookup(partitions);
         this.sessions = new FetchSessions(maxSessions, time);
         this.brokerMaxBytes = brokerMaxBytes;
     }
@@ -186,17 +185,11 @@ final class FetchHandler implements ApiHandler {
             boolean minOneBatch = true;
             boolean anyError = false;
             for (CachedPartition target : targets) {
-                Optional<TopicInfo> topic = byId ? partitions.topics().get(target.topicId)
-                        : partitions.topics().get(target.topic);
+                Optional<TopicInfo> topic = lookup.topic(target.topic, target.topicId, byId);
                 String name = topic.map(TopicInfo::name).orElse(target.topic);
                 try {
-                    Partition partition = lookup(topic, target);
-                    if (target.currentLeaderEpoch > Partition.LEADER_EPOCH) {
-                        throw new UnknownLeaderEpochException("Leader epoch " + target.currentLeaderEpoch + " is newer than ours");
-                    }
-                    if (target.currentLeaderEpoch >= 0 && target.currentLeaderEpoch < Partition.LEADER_EPOCH) {
-                        throw new FencedLeaderEpochException("Leader epoch " + target.currentLeaderEpoch + " is older than ours");
-                    }
+                    Partition partition = lookup.partition(topic, byId, target.partition);
+                    Partition.checkLeaderEpoch(target.currentLeaderEpoch);
                     watched.add(partition);
                     int limit = Math.max(0, Math.min(target.maxBytes, remaining));
                     LogReadInfo info = partition.log().read(target.fetchOffset, limit, minOneBatch);
@@ -218,18 +211,6 @@ final class FetchHandler implements ApiHandler {
                 }
             }
             return new ReadResult(reads, total, anyError, watched);
-        }
-
-        private Partition lookup(Optional<TopicInfo> topic, CachedPartition target) {
-            if (topic.isEmpty()) {
-                if (byId) {
-                    throw new org.apache.kafka.common.errors.UnknownTopicIdException("This server does not host this topic ID.");
-                }
-                throw new org.apache.kafka.common.errors.UnknownTopicOrPartitionException("This server does not host this topic-partition.");
-            }
-            return partitions.partition(new TopicPartition(topic.get().name(), target.partition))
-                    .orElseThrow(() -> new org.apache.kafka.common.errors.UnknownTopicOrPartitionException(
-                            "This server does not host this topic-partition."));
         }
 
         FetchResponseData response(ReadResult result) {

@@ -2,8 +2,6 @@ package dev.nagare.broker.api;
 
 import java.util.Optional;
 
-import org.apache.kafka.common.errors.FencedLeaderEpochException;
-import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -50,12 +48,7 @@ final class ListOffsetsHandler implements ApiHandler {
                                 .setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1);
                 try {
                     Partition partition = lookup.partition(info, false, p.partitionIndex());
-                    if (p.currentLeaderEpoch() > Partition.LEADER_EPOCH) {
-                        throw new UnknownLeaderEpochException("Leader epoch " + p.currentLeaderEpoch() + " is newer than ours");
-                    }
-                    if (p.currentLeaderEpoch() >= 0 && p.currentLeaderEpoch() < Partition.LEADER_EPOCH) {
-                        throw new FencedLeaderEpochException("Leader epoch " + p.currentLeaderEpoch() + " is older than ours");
-                    }
+                    Partition.checkLeaderEpoch(p.currentLeaderEpoch());
                     long ts = p.timestamp();
                     if (ts == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
                         ts = ListOffsetsRequest.EARLIEST_TIMESTAMP;

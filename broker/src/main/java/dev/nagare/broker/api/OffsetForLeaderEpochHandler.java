@@ -39,11 +39,8 @@ final class OffsetForLeaderEpochHandler implements ApiHandler {
                 EpochEndOffset e = new EpochEndOffset().setPartition(p.partition()).setLeaderEpoch(-1).setEndOffset(-1);
                 try {
                     Partition partition = lookup.partition(info, false, p.partition());
-                    if (p.currentLeaderEpoch() > Partition.LEADER_EPOCH) {
-                        e.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
-                    } else if (p.currentLeaderEpoch() >= 0 && p.currentLeaderEpoch() < Partition.LEADER_EPOCH) {
-                        e.setErrorCode(Errors.FENCED_LEADER_EPOCH.code());
-                    } else if (p.leaderEpoch() == Partition.LEADER_EPOCH) {
+                    Partition.checkLeaderEpoch(p.currentLeaderEpoch());
+                    if (p.leaderEpoch() == Partition.LEADER_EPOCH) {
                         e.setLeaderEpoch(Partition.LEADER_EPOCH).setEndOffset(partition.log().logEndOffset());
                     }
                 } catch (RuntimeException ex) {

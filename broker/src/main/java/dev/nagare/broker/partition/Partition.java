@@ -5,6 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.FencedLeaderEpochException;
+import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.record.MemoryRecords;
 
 import dev.nagare.storage.AppendResult;
@@ -54,6 +56,22 @@ public final class Partition {
             }
         }
         return result;
+    }
+
+    /**
+     * Checks the leader epoch a client believes current (-1: no check), as Fetch, ListOffsets and
+     * OffsetForLeaderEpoch do.
+     *
+     * @throws UnknownLeaderEpochException newer than ours: the client knows of a leader we do not
+     * @throws FencedLeaderEpochException  older than ours: the client's metadata is stale
+     */
+    public static void checkLeaderEpoch(int currentLeaderEpoch) {
+        if (currentLeaderEpoch > LEADER_EPOCH) {
+            throw new UnknownLeaderEpochException("Leader epoch " + currentLeaderEpoch + " is newer than ours");
+        }
+        if (currentLeaderEpoch >= 0 && currentLeaderEpoch < LEADER_EPOCH) {
+            throw new FencedLeaderEpochException("Leader epoch " + currentLeaderEpoch + " is older than ours");
+        }
     }
 
     /** Registers a callback run after each append; it must be cheap and must not block. */
