@@ -1,0 +1,58 @@
+package dev.nagare.broker.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+import dev.nagare.storage.LogConfig;
+
+class BrokerConfigTest {
+
+    @Test
+    void aWrongValueStopsStartUpWithAMessageNamingTheKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> new BrokerConfig(Map.of("num.partitions", "zero")));
+        assertTrue(e.getMessage().contains("num.partitions"), e.getMessage());
+        ConfigException range = assertThrows(ConfigException.class, () -> new BrokerConfig(Map.of("log.segment.bytes", "1000")));
+        assertTrue(range.getMessage().contains("log.segment.bytes"), range.getMessage());
+        ConfigException listener = assertThrows(ConfigException.class, () -> new BrokerConfig(Map.of("listeners", "SSL://:9093")));
+        assertTrue(listener.getMessage().contains("listeners"), listener.getMessage());
+    }
+
+    @Test
+    void unknownKeysAndKafkaOnlyKeysAreSetApartForReporting() {
+        BrokerConfig c = new BrokerConfig(Map.of("foo.bar", "1", "process.roles", "broker,controller",
+                "num.io.threads", "8", "num.partitions", "3"));
+        assertEquals(Set.of("foo.bar"), c.unknownKeys());
+        assertEquals(Set.of("process.roles", "num.io.threads"), c.ignoredKafkaKeys());
+        assertEquals(3, c.numPartitions());
+    }
+
+    @Test
+    void retentionIsResolvedFromMillisecondsThenMinutesThenHoursAsKafkaDoes() {
+        assertEquals(168 * 3600_000L, BrokerConfig.defaults().retentionMs());
+        assertEquals(5 * 60_000L, new BrokerConfig(Map.of("log.retention.minutes", "5", "log.retention.hours", "1")).retentionMs());
+        assertEquals(1234L, new BrokerConfig(Map.of("log.retention.ms", "1234", "log.retention.minutes", "5")).retentionMs());
+        assertEquals(-1L, new BrokerConfig(Map.of("log.retention.hours", "-1")).retentionMs());
+    }
+
+    @Test
+    void topicOverridesWinOverBrokerDefaultsInTheLogConfig() {
+        BrokerConfig broker = new BrokerConfig(Map.of("log.segment.bytes", "2097152", "log.message.timestamp.type", "LogAppendTime"));
+        LogConfig plain = TopicConfigs.logConfig(Map.of(), broker);
+        assertEquals(2097152, plain.segmentBytes());
+        assertEquals(TimestampType.LOG_APPEND_TIME, plain.timestampType());
+        LogConfig overridden = TopicConfigs.logConfig(Map.of("segment.bytes", "3145728", "message.timestamp.type", "CreateTime"), broker);
+        assertEquals(3145728, overridden.segmentBytes());
+        assertEquals(TimestampType.CREATE_TIME, overridden.timestampType());
+        assertThrows(ConfigException.class, () -> TopicConfigs.validate(Map.of("segment.bytes", "10")));
+        ConfigException unknown = assertThrows(ConfigException.class, () -> TopicConfigs.validate(Map.of("nope", "1")));
+        assertTrue(unknown.getMessage().contains("nope"));
+    }
+}
