@@ -37,6 +37,7 @@ final class ListOffsetsHandler implements ApiHandler {
     public void handle(Request request) {
         ListOffsetsRequestData data = request.data();
         ListOffsetsResponseData response = new ListOffsetsResponseData();
+        boolean withEpoch = request.version() >= 4;
         for (ListOffsetsRequestData.ListOffsetsTopic topic : data.topics()) {
             ListOffsetsResponseData.ListOffsetsTopicResponse topicResponse =
                     new ListOffsetsResponseData.ListOffsetsTopicResponse().setName(topic.name());
@@ -45,7 +46,7 @@ final class ListOffsetsHandler implements ApiHandler {
                 ListOffsetsResponseData.ListOffsetsPartitionResponse pr =
                         new ListOffsetsResponseData.ListOffsetsPartitionResponse()
                                 .setPartitionIndex(p.partitionIndex())
-                                .setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1);
+                                .setTimestamp(-1).setOffset(-1);
                 try {
                     Partition partition = lookup.partition(info, false, p.partitionIndex());
                     Partition.checkLeaderEpoch(p.currentLeaderEpoch());
@@ -58,8 +59,12 @@ final class ListOffsetsHandler implements ApiHandler {
                         continue;
                     }
                     Optional<TimestampAndOffset> found = partition.log().offsetForTimestamp(ts);
-                    found.ifPresent(f -> pr.setTimestamp(f.timestamp()).setOffset(f.offset())
-                            .setLeaderEpoch(f.leaderEpoch() >= 0 ? f.leaderEpoch() : Partition.LEADER_EPOCH));
+                    found.ifPresent(f -> {
+                        pr.setTimestamp(f.timestamp()).setOffset(f.offset());
+                        if (withEpoch) { // a v1-3 response has no leader epoch field
+                            pr.setLeaderEpoch(f.leaderEpoch() >= 0 ? f.leaderEpoch() : Partition.LEADER_EPOCH);
+                        }
+                    });
                 } catch (RuntimeException e) {
                     Errors error = Errors.forException(e);
                     if (error == Errors.UNKNOWN_SERVER_ERROR) {

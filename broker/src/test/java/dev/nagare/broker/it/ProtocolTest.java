@@ -239,4 +239,22 @@ class ProtocolTest {
             assertEquals(Errors.INVALID_REQUEST.code(), r.data().errorCode());
         }
     }
+
+    @Test
+    void listOffsetsAnswersEveryVersionFromOneToTheLatest() throws Exception {
+        try (RawClient c = connect()) {
+            for (short v = ApiKeys.LIST_OFFSETS.oldestVersion(); v <= ApiKeys.LIST_OFFSETS.latestVersion(); v++) {
+                var topics = List.of(new org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic()
+                        .setName("p").setPartitions(List.of(new org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition()
+                                .setPartitionIndex(1).setTimestamp(-1).setCurrentLeaderEpoch(-1))));
+                org.apache.kafka.common.requests.ListOffsetsResponse r = c.roundTrip(
+                        org.apache.kafka.common.requests.ListOffsetsRequest.Builder.forConsumer(false,
+                                org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED).setTargetTimes(topics).build(v));
+                var p = r.data().topics().get(0).partitions().get(0);
+                assertEquals(Errors.NONE.code(), p.errorCode(), "v" + v);
+                assertEquals(0, p.offset(), "v" + v + ": partition 1 is empty");
+                assertEquals(v >= 4 ? 0 : -1, p.leaderEpoch(), "v" + v);
+            }
+        }
+    }
 }
