@@ -154,6 +154,7 @@ public final class BrokerConfig {
     private final Map<String, String> explicitlySet;
     private final Set<String> unknownKeys;
     private final Set<String> ignoredKafkaKeys;
+    private final Map<String, String> rawKafkaValues;
 
     /**
      * Parses and validates.
@@ -164,11 +165,13 @@ public final class BrokerConfig {
         Map<String, String> known = new LinkedHashMap<>();
         Set<String> unknown = new TreeSet<>();
         Set<String> ignored = new TreeSet<>();
+        Map<String, String> rawKafka = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : props.entrySet()) {
             if (DEFINITION.names().contains(e.getKey())) {
                 known.put(e.getKey(), e.getValue());
             } else if (KAFKA_KEYS.contains(e.getKey())) {
                 ignored.add(e.getKey());
+                rawKafka.put(e.getKey(), e.getValue());
             } else {
                 unknown.add(e.getKey());
             }
@@ -177,6 +180,7 @@ public final class BrokerConfig {
         this.explicitlySet = Collections.unmodifiableMap(known);
         this.unknownKeys = Collections.unmodifiableSet(unknown);
         this.ignoredKafkaKeys = Collections.unmodifiableSet(ignored);
+        this.rawKafkaValues = Collections.unmodifiableMap(rawKafka);
         validateCrossKeys();
     }
 
@@ -225,12 +229,30 @@ public final class BrokerConfig {
     }
 
     public Listener listener() {
-        return Listener.parse(LISTENERS, (String) values.get(LISTENERS));
+        return Listener.parse(LISTENERS, (String) values.get(LISTENERS), controllerListenerNames());
     }
 
     public Listener advertisedListener() {
         String advertised = (String) values.get(ADVERTISED_LISTENERS);
-        return advertised == null ? listener() : Listener.parse(ADVERTISED_LISTENERS, advertised);
+        return advertised == null ? listener() : Listener.parse(ADVERTISED_LISTENERS, advertised, controllerListenerNames());
+    }
+
+    /**
+     * The listeners a KRaft file gives to its controller ({@code controller.listener.names}, a Kafka key with no
+     * effect here): a Kafka {@code server.properties} names them beside the client listener, and Nagare, having no
+     * separate controller, leaves them out.
+     */
+    private Set<String> controllerListenerNames() {
+        String names = rawKafkaValues.get("controller.listener.names");
+        Set<String> out = new HashSet<>(List.of("CONTROLLER"));
+        if (names != null) {
+            for (String n : names.split(",")) {
+                if (!n.isBlank()) {
+                    out.add(n.trim());
+                }
+            }
+        }
+        return out;
     }
 
     private String logDirsRaw() {
@@ -367,11 +389,20 @@ public final class BrokerConfig {
      * @param host the host; empty means every interface
      */
     public record Listener(String name, String host, int port) {
-        static Listener parse(String key, String value) {
-            String v = value.trim();
-            if (v.contains(",")) {
-                throw new ConfigException(key, value, "Nagare serves one listener; give exactly one.");
+        static Listener parse(String key, String value, Set<String> controllerNames) {
+            List<String> candidates = new java.util.ArrayList<>();
+            for (String entry : value.split(",")) {
+                String e = entry.trim();
+                int scheme = e.indexOf("://");
+                if (!e.isEmpty() && !(scheme > 0 && controllerNames.contains(e.substring(0, scheme)))) {
+                    candidates.add(e);
+                }
             }
+            if (candidates.size() != 1) {
+                throw new ConfigException(key, value,
+                        "Nagare serves one client listener (controller listeners are left out); give exactly one.");
+            }
+            String v = candidates.get(0);
             int scheme = v.indexOf("://");
             if (scheme <= 0) {
                 throw new ConfigException(key, value, "Expected NAME://host:port, e.g. PLAINTEXT://:9092");

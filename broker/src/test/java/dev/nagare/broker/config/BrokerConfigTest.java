@@ -55,4 +55,16 @@ class BrokerConfigTest {
         ConfigException unknown = assertThrows(ConfigException.class, () -> TopicConfigs.validate(Map.of("nope", "1")));
         assertTrue(unknown.getMessage().contains("nope"));
     }
+
+    @Test
+    void aKraftFilesControllerListenerIsLeftOutAndTheClientListenerServed() {
+        BrokerConfig c = new BrokerConfig(Map.of("listeners", "PLAINTEXT://:9092,CONTROLLER://:9093",
+                "advertised.listeners", "PLAINTEXT://localhost:9092,CONTROLLER://localhost:9093",
+                "controller.listener.names", "CONTROLLER"));
+        assertEquals(new BrokerConfig.Listener("PLAINTEXT", "", 9092), c.listener());
+        assertEquals(new BrokerConfig.Listener("PLAINTEXT", "localhost", 9092), c.advertisedListener());
+        ConfigException two = assertThrows(ConfigException.class,
+                () -> new BrokerConfig(Map.of("listeners", "PLAINTEXT://:9092,OTHER://:9094")));
+        assertTrue(two.getMessage().contains("listeners"), two.getMessage());
+    }
 }

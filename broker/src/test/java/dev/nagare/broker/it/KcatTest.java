@@ -65,11 +65,8 @@ class KcatTest {
                 + "    partition 1, leader 1, replicas: 1, isrs: 1\n", kcat("-L", "-t", "kcat-meta").assertSuccess().stdout());
     }
 
-    // KNOWN BROKER BUG (fails today): "-o beginning" makes librdkafka 2.0.2 send ListOffsets v2 (timestamp -2).
-    // Nagare's ListOffsetsHandler sets the response's leaderEpoch (a v4+ field, not ignorable) at every version, so the
-    // v2 response cannot be serialized ("Attempted to write a non-default leaderEpoch at version 2") and the broker
-    // closes the connection; kcat ends with "Local: All broker connections are down". Kafka 4.1 answers offset 0 and
-    // kcat prints the three records below.
+    // "-o beginning" makes librdkafka 2.0.2 send ListOffsets v2 (timestamp -2), whose response has no leader epoch
+    // field: writing one there once made the response unserializable and closed kcat's connection.
     @Test
     void keyedLinesProducedByKcatComeBackFromTheBeginningWithKeysAndOffsets() throws Exception {
         kcatWithInput("a:1\nb:2\nc:three words\n", "-P", "-t", "kcat-keyed", "-p", "0", "-K:").assertSuccess();

@@ -162,11 +162,8 @@ class StartupConfigTest {
         }
     }
 
-    // KNOWN GAP (fails today): the sample's own listeners line names a CONTROLLER listener beside PLAINTEXT, as every KRaft
-    // combined-mode server.properties does. Nagare refuses it ("Invalid value PLAINTEXT://…,CONTROLLER://… for
-    // configuration listeners: Nagare serves one listener; give exactly one.", exit 2), although controller.listener.names
-    // says which one is the controller's. Kafka 4.1 starts with this file. Expected here: the broker serves clients on
-    // the PLAINTEXT listener and treats the controller listener as without effect, as it does the other controller keys.
+    // The sample's own listeners line names a CONTROLLER listener beside PLAINTEXT, as every KRaft combined-mode
+    // server.properties does: the broker serves clients on PLAINTEXT and leaves the controller's listener out.
     @Test
     void kafkasSampleServerPropertiesStartsWithItsOwnListenersLine() throws Exception {
         int port = BrokerProcess.freePort();
