@@ -1,13 +1,9 @@
 package dev.nagare.storage;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,16 +32,7 @@ final class Checkpoints {
         StringBuilder sb = new StringBuilder().append("0\n").append(offsets.size()).append('\n');
         offsets.forEach((tp, off) -> sb.append(tp.topic()).append(' ').append(tp.partition()).append(' ')
                 .append(off).append('\n'));
-        Path tmp = file.resolveSibling(file.getFileName() + FileNames.TMP_SUFFIX);
-        ByteBuffer b = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     static Map<TopicPartition, Long> read(Path file) {

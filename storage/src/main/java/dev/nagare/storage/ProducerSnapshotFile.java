@@ -2,11 +2,8 @@ package dev.nagare.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -69,15 +66,7 @@ final class ProducerSnapshotFile {
         b.putInt(6, (int) crc.getValue());
         b.flip();
         Path target = FileNames.snapshotFile(dir, offset);
-        Path tmp = target.resolveSibling(target.getFileName() + FileNames.TMP_SUFFIX);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.write(target, b);
     }
 
     /** The file's producers, or empty when it is missing, truncated or its CRC does not match. */

@@ -1,22 +1,16 @@
 package dev.nagare.broker.metadata;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
-/**
- * Writes small files so that a crash leaves either the old or the new content: write a temporary file, fsync it,
- * rename it over the target, fsync the directory.
- */
+import dev.nagare.storage.AtomicFile;
+
+/** The broker's small metadata files as properties, replaced atomically through the storage engine's {@link AtomicFile}. */
 final class AtomicFiles {
 
     private AtomicFiles() {
@@ -53,28 +47,10 @@ final class AtomicFiles {
     }
 
     static void write(Path target, byte[] content) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(content);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-        fsyncDirectory(target.getParent());
+        AtomicFile.write(target, content);
     }
 
     static void fsyncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException ignored) {
-            // Some file systems do not allow opening a directory; the rename is still atomic there.
-        }
+        AtomicFile.fsyncDirectory(dir);
     }
 }
