@@ -25,7 +25,8 @@ import dev.nagare.storage.AppendResult;
 /**
  * Produce: appends each partition's batches (validated, stamped and written by the log, never decoded record by
  * record) and answers once every append is as durable as its topic asks — written to the file, or with
- * {@code flush.messages=1} also fsynced by the next group commit. acks=0 gets no response; acks other than -1, 0
+ * {@code flush.messages=1} also fsynced by the next group commit. acks=0 gets no response (and, when a partition
+ * failed, its connection closed, as Kafka does, so the producer notices); acks other than -1, 0
  * and 1 gets INVALID_REQUIRED_ACKS for every partition. Writes to internal topics are refused with
  * INVALID_TOPIC_EXCEPTION, as Kafka refuses them from clients.
  */
@@ -50,6 +51,7 @@ final class ProduceHandler implements ApiHandler {
         boolean validAcks = acks == -1 || acks == 0 || acks == 1;
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<Void>> durable = new ArrayList<>(1);
+        boolean anyError = false;
         for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
             TopicProduceResponse topicResponse = new TopicProduceResponse();
             if (byId) {
@@ -67,6 +69,7 @@ final class ProduceHandler implements ApiHandler {
                 topicResponse.partitionResponses().add(p);
                 if (!validAcks) {
                     p.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
+                    anyError = true;
                     continue;
                 }
                 try {
@@ -90,12 +93,17 @@ final class ProduceHandler implements ApiHandler {
                         log.error("Unexpected error appending to {}-{}", topicData.name(), partitionData.index(), e);
                     }
                     p.setErrorCode(error.code()).setErrorMessage(e.getMessage());
+                    anyError = true;
                 }
             }
             response.responses().add(topicResponse);
         }
         if (acks == 0) {
-            request.noResponse();
+            if (anyError) {
+                request.noResponseAndClose();
+            } else {
+                request.noResponse();
+            }
         } else if (durable.isEmpty()) {
             request.respond(response);
         } else {

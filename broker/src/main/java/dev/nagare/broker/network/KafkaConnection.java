@@ -177,6 +177,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             } finally {
                 done.releaseFrame();
             }
+            if (done.closeConnection && !closed) {
+                ctx.flush();
+                closeNow();
+            }
         }
         if (wrote && !reading) {
             ctx.flush();

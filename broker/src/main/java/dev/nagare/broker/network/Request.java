@@ -30,6 +30,7 @@ public final class Request {
     /** Written once before {@link #done} is set; read on the event loop after reading {@code done}. */
     ApiMessage response;
     boolean sendResponse;
+    boolean closeConnection;
     /** Publishes {@link #response} and {@link #sendResponse} (volatile write after the plain writes). */
     private volatile boolean done;
 
@@ -92,6 +93,16 @@ public final class Request {
 
     /** Completes without a response (produce with acks=0). */
     public void noResponse() {
+        complete(null, false);
+    }
+
+    /**
+     * Completes without a response and closes the connection once every earlier response is written: what Kafka
+     * does when an acks=0 produce fails, so that the producer, which reads no answer, notices and refreshes its
+     * metadata.
+     */
+    public void noResponseAndClose() {
+        this.closeConnection = true;
         complete(null, false);
     }
 

@@ -257,4 +257,18 @@ class ProtocolTest {
             }
         }
     }
+
+    @Test
+    void anAcksZeroProduceThatFailsClosesItsConnectionAndOneThatSucceedsDoesNot() throws Exception {
+        MemoryRecords small = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("k".getBytes(), "v".getBytes()));
+        try (RawClient c = connect()) {
+            c.send(ProduceRequest.builder(new ProduceRequestData().setAcks((short) 0).setTimeoutMs(5000)
+                    .setTopicData(singlePartition("p", 0, small))).build((short) 12));
+            ApiVersionsResponse after = c.roundTrip(new ApiVersionsRequest.Builder().build((short) 3));
+            assertEquals(Errors.NONE.code(), after.data().errorCode(), "the connection stays open after a good acks=0 produce");
+            c.send(ProduceRequest.builder(new ProduceRequestData().setAcks((short) 0).setTimeoutMs(5000)
+                    .setTopicData(singlePartition("missing", 0, small))).build((short) 12));
+            assertTrue(c.isClosedByPeer(), "a failed acks=0 produce closes the connection");
+        }
+    }
 }
