@@ -22,6 +22,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.nagare.broker.testing.Polling;
 import dev.nagare.broker.testing.BrokerProcess;
 import dev.nagare.broker.testing.ResponseDroppingProxy;
 import dev.nagare.broker.testing.TestBroker;
@@ -64,11 +65,8 @@ class IdempotentProducerTest {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             List<String> values = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (values.size() < 5 && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(new String(r.value(), StandardCharsets.UTF_8));
-                }
+            for (ConsumerRecord<byte[], byte[]> r : Polling.pollAtLeast(consumer, 5, Duration.ofSeconds(10))) {
+                values.add(new String(r.value(), StandardCharsets.UTF_8));
             }
             values.addAll(consumer.poll(Duration.ofMillis(500)).records(tp).stream()
                     .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.nagare.broker.testing.Polling;
 import dev.nagare.broker.testing.TestBroker;
 
 /** The Java client, with its default settings, produces to and fetches from Nagare. */
@@ -68,11 +69,8 @@ class ProduceAndFetchTest {
                         TopicPartition tp = new TopicPartition("orders", p);
                         consumer.assign(List.of(tp));
                         consumer.seek(tp, 0);
-                        List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
-                        long deadline = System.currentTimeMillis() + 60_000;
-                        while (got.size() < expected.size() && System.currentTimeMillis() < deadline) {
-                            consumer.poll(Duration.ofMillis(500)).forEach(got::add);
-                        }
+                        List<ConsumerRecord<byte[], byte[]>> got =
+                                Polling.pollAtLeast(consumer, expected.size(), Duration.ofSeconds(60));
                         assertEquals(expected.size(), got.size(), "records of partition " + p);
                         for (int j = 0; j < got.size(); j++) {
                             int i = expected.get(j);
@@ -112,11 +110,7 @@ class ProduceAndFetchTest {
                 TopicPartition tp = new TopicPartition("c", 0);
                 consumer.assign(List.of(tp));
                 consumer.seekToBeginning(List.of(tp));
-                List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
-                long deadline = System.currentTimeMillis() + 30_000;
-                while (got.size() < 1000 && System.currentTimeMillis() < deadline) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(got::add);
-                }
+                List<ConsumerRecord<byte[], byte[]>> got = Polling.pollAtLeast(consumer, 1000, Duration.ofSeconds(30));
                 assertEquals(1000, got.size());
                 for (int i = 0; i < 1000; i++) {
                     assertEquals(i, got.get(i).offset());

@@ -31,6 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.nagare.broker.testing.Polling;
 import dev.nagare.broker.testing.BrokerProcess;
 
 /**
@@ -130,11 +131,7 @@ class StartupConfigTest {
                 TopicPartition tp = new TopicPartition("kept", 0);
                 consumer.assign(List.of(tp));
                 consumer.seekToBeginning(List.of(tp));
-                List<ConsumerRecord<String, String>> got = new ArrayList<>();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (got.isEmpty() && System.nanoTime() < deadline) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(got::add);
-                }
+                List<ConsumerRecord<String, String>> got = Polling.pollAtLeast(consumer, 1, Duration.ofSeconds(30));
                 assertEquals(1, got.size());
                 assertEquals(0, got.get(0).offset());
                 assertEquals("k", got.get(0).key());
@@ -197,11 +194,7 @@ class StartupConfigTest {
             TopicPartition tp = new TopicPartition("from-sample", 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            List<ConsumerRecord<String, String>> got = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (got.isEmpty() && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(got::add);
-            }
+            List<ConsumerRecord<String, String>> got = Polling.pollAtLeast(consumer, 1, Duration.ofSeconds(30));
             assertEquals(1, got.size());
             assertEquals("v", got.get(0).value());
         }
