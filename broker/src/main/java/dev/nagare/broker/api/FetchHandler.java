@@ -35,13 +35,11 @@ final class FetchHandler implements ApiHandler {
 
     private static final Logger log = LoggerFactory.getLogger(FetchHandler.class);
 
-    private final PartitionManager partitions;
     private final TopicLookup lookup;
     private final FetchSessions sessions;
     private final int brokerMaxBytes;
 
     FetchHandler(PartitionManager partitions, int maxSessions, int brokerMaxBytes, Time time) {
-        this.partitions = partitions;
         this.lookup = new TopicLookup(partitions);
         this.sessions = new FetchSessions(maxSessions, time);
         this.brokerMaxBytes = brokerMaxBytes;

@@ -24,7 +24,7 @@ final class TopicLookup {
         this.partitions = partitions;
     }
 
-    /** The topic's name from a name or an id; null name means look up the id. */
+    /** The topic named by {@code id} when {@code byId} (v13+ requests), else by {@code name}. */
     Optional<TopicInfo> topic(String name, Uuid id, boolean byId) {
         TopicRegistry topics = partitions.topics();
         return byId ? topics.get(id) : topics.get(name);

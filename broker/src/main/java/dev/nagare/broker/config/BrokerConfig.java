@@ -359,10 +359,6 @@ public final class BrokerConfig {
         return explicitlySet.get(key);
     }
 
-    static Set<String> kafkaKeys() {
-        return KAFKA_KEYS;
-    }
-
     private static Set<String> loadKafkaKeys() {
         Set<String> keys = new HashSet<>();
         try (InputStream in = BrokerConfig.class.getResourceAsStream("kafka-broker-keys.txt")) {
