@@ -81,6 +81,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
                     settings.offsetsRetentionMs(), settings.retentionCheckIntervalMs(), settings.maxMetadataBytes());
         }
         this.coordinator = new GroupCoordinator(settings, new ExecutorTimer(), time, this::write);
+        partitions.topics().onDelete(topic -> {
+            if (!topic.name().equals(OFFSETS_TOPIC)) {
+                submit(c -> c.topicDeleted(topic.name()));
+            }
+        });
     }
 
     /** Starts loading {@code __consumer_offsets} in the background. */

@@ -261,6 +261,23 @@ public final class GroupCoordinator {
         return expired;
     }
 
+    /** A topic was deleted: every group's offsets of it are deleted too, as Kafka does. */
+    public void topicDeleted(String topic) {
+        for (ClassicGroup g : new ArrayList<>(store.all())) {
+            List<CoordinatorRecord> records = new ArrayList<>();
+            for (TopicPartition tp : g.offsets.keySet()) {
+                if (tp.topic().equals(topic)) {
+                    records.add(new CoordinatorRecord.OffsetCommit(g.groupId, tp, null));
+                }
+            }
+            try {
+                store.append(g.groupId, records);
+            } catch (RuntimeException e) {
+                log.warn("Could not delete the offsets of group {} for deleted topic {}", g.groupId, topic, e);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- admin
 
     public DescribeGroupsResponseData.DescribedGroup describeGroup(String groupId) {
