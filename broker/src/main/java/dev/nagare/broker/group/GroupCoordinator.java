@@ -190,10 +190,13 @@ public final class GroupCoordinator {
     }
 
     /**
-     * OffsetDelete: GROUP_ID_NOT_FOUND for an unknown group, NON_EMPTY_GROUP for a group with members that is not
+     * OffsetDelete: INVALID_GROUP_ID for the empty id, GROUP_ID_NOT_FOUND for an unknown group, NON_EMPTY_GROUP for a group with members that is not
      * a consumer group; otherwise per partition GROUP_SUBSCRIBED_TO_TOPIC when a member subscribes to its topic.
      */
     public Errors deleteOffsets(String groupId, List<TopicPartition> partitions, Map<TopicPartition, Errors> result) {
+        if (groupId == null || groupId.isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
         ClassicGroup g = store.get(groupId);
         if (g == null || g.is(State.DEAD)) {
             return Errors.GROUP_ID_NOT_FOUND;
@@ -322,12 +325,12 @@ public final class GroupCoordinator {
         return result;
     }
 
-    /** DeleteGroups of one group: INVALID_GROUP_ID, GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP or NONE. */
+    /**
+     * DeleteGroups of one group: GROUP_ID_NOT_FOUND (also for the empty id, as Kafka 4.1 answers), NON_EMPTY_GROUP
+     * or NONE.
+     */
     public Errors deleteGroup(String groupId) {
-        if (groupId == null || groupId.isEmpty()) {
-            return Errors.INVALID_GROUP_ID;
-        }
-        ClassicGroup g = store.get(groupId);
+        ClassicGroup g = groupId == null ? null : store.get(groupId);
         if (g == null || g.is(State.DEAD)) {
             return Errors.GROUP_ID_NOT_FOUND;
         }

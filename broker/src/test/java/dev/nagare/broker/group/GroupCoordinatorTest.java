@@ -105,7 +105,8 @@ class GroupCoordinatorTest {
         assertEquals(Errors.UNKNOWN_MEMBER_ID, h.commit("g2", "", -1, T0, 5), "admin commit to a live group");
         assertEquals(Errors.NON_EMPTY_GROUP, h.coordinator.deleteGroup("g2"));
         assertEquals(Errors.GROUP_ID_NOT_FOUND, h.coordinator.deleteGroup("missing"));
-        assertEquals(Errors.INVALID_GROUP_ID, h.coordinator.deleteGroup(""));
+        assertEquals(Errors.GROUP_ID_NOT_FOUND, h.coordinator.deleteGroup(""), "Kafka 4.1's answer");
+        assertEquals(Errors.INVALID_GROUP_ID, h.coordinator.deleteOffsets("", List.of(T0), new java.util.HashMap<>()));
     }
 
     @Test
