@@ -241,9 +241,7 @@ class KafkaCliToolsTest {
     }
 
     private static Result topicCommand(String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--bootstrap-server", broker.bootstrap()));
-        all.addAll(Arrays.asList(args));
-        return KafkaTools.run(60, null, "org.apache.kafka.tools.TopicCommand", all.toArray(String[]::new));
+        return KafkaTools.run(broker.bootstrap(), "org.apache.kafka.tools.TopicCommand", args);
     }
 
     private static Result getOffsetShell(String... args) throws Exception {
