@@ -34,12 +34,14 @@ public final class TestBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final Map<String, String> overrides;
+    private final Time time;
     private Broker broker;
     private int port;
 
-    private TestBroker(Path dataDir, Map<String, String> overrides) {
+    private TestBroker(Path dataDir, Map<String, String> overrides, Time time) {
         this.dataDir = dataDir;
         this.overrides = overrides;
+        this.time = time;
     }
 
     public static TestBroker start(Path dataDir) throws Exception {
@@ -47,7 +49,12 @@ public final class TestBroker implements AutoCloseable {
     }
 
     public static TestBroker start(Path dataDir, Map<String, String> overrides) throws Exception {
-        TestBroker b = new TestBroker(dataDir, new HashMap<>(overrides));
+        return start(dataDir, overrides, Time.SYSTEM);
+    }
+
+    /** A broker whose clock is {@code time} (e.g. a {@link SkewedTime} a test moves forward). */
+    public static TestBroker start(Path dataDir, Map<String, String> overrides, Time time) throws Exception {
+        TestBroker b = new TestBroker(dataDir, new HashMap<>(overrides), time);
         b.boot(0);
         return b;
     }
@@ -62,7 +69,7 @@ public final class TestBroker implements AutoCloseable {
         if (peerPort == null) {
             return start(dataDir, overrides);
         }
-        TestBroker peer = new TestBroker(dataDir, Map.of());
+        TestBroker peer = new TestBroker(dataDir, Map.of(), Time.SYSTEM);
         peer.port = Integer.parseInt(peerPort);
         return peer;
     }
@@ -72,7 +79,7 @@ public final class TestBroker implements AutoCloseable {
         props.put("log.dirs", dataDir.toString());
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + listenPort);
         props.putAll(overrides);
-        broker = Broker.start(new BrokerConfig(props), Time.SYSTEM);
+        broker = Broker.start(new BrokerConfig(props), time);
         port = broker.boundAddress().getPort();
     }
 
