@@ -404,6 +404,15 @@ class ConsumerGroupCommandTest {
         assertFailsWith(GroupIdNotFoundException.class, "The group id does not exist.",
                 () -> admin.deleteConsumerGroups(List.of("no-such-group")).all().get());
         assertFailsWith(InvalidGroupIdException.class, "The group id is invalid.",
+                () -> admin.deleteConsumerGroupOffsets("", Set.of(tp("no-such-topic", 0))).all().get());
+    }
+
+    // Kafka 4.1 answers this through ConsumerGroupDescribe (the KIP-848 API), which refuses the empty id with
+    // INVALID_GROUP_ID. Asked with DescribeGroups v6 instead, Kafka 4.1 answers GROUP_ID_NOT_FOUND "Group  not found.";
+    // the Admin client falls back to DescribeGroups only where ConsumerGroupDescribe is not offered.
+    @Test
+    void describingTheEmptyGroupIdIsRefusedAsInvalid() {
+        assertFailsWith(InvalidGroupIdException.class, "The group id is invalid.",
                 () -> admin.describeConsumerGroups(List.of("")).all().get());
     }
 
