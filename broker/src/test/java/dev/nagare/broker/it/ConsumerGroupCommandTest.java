@@ -253,12 +253,7 @@ class ConsumerGroupCommandTest {
 
     @Test
     void aGroupWithActiveMembersRefusesResetDeletionAndDeletionOfItsSubscribedTopicsOffsets() throws Exception {
-        createTopic("busy", 1);
-        produce("busy", 0, 4, 0);
-        try (Member c = member("busy", "busy-client", Map.of())) {
-            joined(List.of(c), "busy", 1);
-            c.consumer().commitSync(Map.of(tp("busy", 0), new OffsetAndMetadata(2)));
-
+        try (Member c = memberThatCommitted("busy", 4, 2)) {
             Result reset = groups("--reset-offsets", "--group", "busy", "--topic", "busy", "--to-earliest", "--execute");
             assertTrue(reset.stdout().startsWith(
                     "\nError: Assignments can only be reset if the group 'busy' is inactive, but the current state is Stable.\n"),
@@ -286,18 +281,15 @@ class ConsumerGroupCommandTest {
                     () -> admin.alterConsumerGroupOffsets("busy", Map.of(tp("busy", 0), new OffsetAndMetadata(0))).all().get());
 
             assertEquals(Map.of(tp("busy", 0), 2L), committed("busy"));
-            assertEquals(GroupState.STABLE, describe("busy").groupState());
+            ConsumerGroupDescription stillLive = describe("busy");
+            assertEquals(GroupState.STABLE, stillLive.groupState());
+            assertEquals(List.of(c.memberId()), stillLive.members().stream().map(MemberDescription::consumerId).toList());
         }
     }
 
     @Test
     void deletingAnEmptyGroupForgetsItSoItsNextConsumerStartsByAutoOffsetReset() throws Exception {
-        createTopic("gone", 1);
-        produce("gone", 0, 6, 0);
-        try (Member c = member("gone", "gone-client", Map.of())) {
-            joined(List.of(c), "gone", 1);
-            c.consumer().commitSync(Map.of(tp("gone", 0), new OffsetAndMetadata(4)));
-        }
+        memberThatCommitted("gone", 6, 4).close();
 
         assertEquals("\nError: Deletion of some consumer groups failed:\n* Group 'never' could not be deleted due to: "
                 + "org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n\n"
@@ -574,6 +566,19 @@ class ConsumerGroupCommandTest {
         // A member learns of a rebalance from its heartbeat: a short interval lets a second member join quickly.
         settings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 300);
         return new Member(clientId, broker.consumer(settings));
+    }
+
+    /**
+     * The one member of a group named like its topic, which has one partition holding {@code records} records; the
+     * member has committed {@code offset} there.
+     */
+    private static Member memberThatCommitted(String name, int records, long offset) throws Exception {
+        createTopic(name, 1);
+        produce(name, 0, records, 0);
+        Member m = member(name, name + "-client", Map.of());
+        joined(List.of(m), name, 1);
+        m.consumer().commitSync(Map.of(tp(name, 0), new OffsetAndMetadata(offset)));
+        return m;
     }
 
     /** Subscribes the members to the topic and polls them all until its partitions are divided among them. */
