@@ -1,5 +1,6 @@
 package dev.nagare.broker.it;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -390,13 +391,17 @@ class ConsumerGroupCommandTest {
     }
 
     @Test
-    void adminNamesUnknownAndInvalidGroupIds() throws Exception {
-        assertFailsWith(GroupIdNotFoundException.class, "Group no-such-group not found.",
-                () -> admin.describeConsumerGroups(List.of("no-such-group")).all().get());
-        assertFailsWith(GroupIdNotFoundException.class, "The group id does not exist.",
-                () -> admin.deleteConsumerGroups(List.of("no-such-group")).all().get());
-        assertFailsWith(InvalidGroupIdException.class, "The group id is invalid.",
-                () -> admin.deleteConsumerGroupOffsets("", Set.of(tp("no-such-topic", 0))).all().get());
+    void adminNamesUnknownAndInvalidGroupIds() {
+        assertAll(
+                () -> assertFailsWith(GroupIdNotFoundException.class, "Group no-such-group not found.",
+                        () -> admin.describeConsumerGroups(List.of("no-such-group")).all().get()),
+                () -> assertFailsWith(GroupIdNotFoundException.class, "The group id does not exist.",
+                        () -> admin.deleteConsumerGroups(List.of("no-such-group")).all().get()),
+                // Kafka checks the id is not empty in OffsetDelete (INVALID_GROUP_ID), not in DeleteGroups.
+                () -> assertFailsWith(InvalidGroupIdException.class, "The group id is invalid.",
+                        () -> admin.deleteConsumerGroupOffsets("", Set.of(tp("no-such-topic", 0))).all().get()),
+                () -> assertFailsWith(GroupIdNotFoundException.class, "The group id does not exist.",
+                        () -> admin.deleteConsumerGroups(List.of("")).all().get()));
     }
 
     // Kafka 4.1 answers this through ConsumerGroupDescribe (the KIP-848 API), which refuses the empty id with
