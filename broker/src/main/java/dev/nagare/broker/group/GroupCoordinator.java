@@ -157,7 +157,7 @@ public final class GroupCoordinator {
         if (generationId < 0 && memberId.isEmpty() && instanceId == null) {
             return g.members.isEmpty() ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
         }
-        Errors member = Rebalancer.validateMember(g, memberId, instanceId);
+        Errors member = g.validateMember(memberId, instanceId);
         if (member != Errors.NONE) {
             return member;
         }
