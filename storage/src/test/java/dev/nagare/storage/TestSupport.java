@@ -35,19 +35,25 @@ final class TestSupport {
     static LogConfig withRetention(LogConfig c, long retentionMs, long retentionBytes) {
         return new LogConfig(c.segmentBytes(), c.segmentMs(), retentionMs, retentionBytes, c.indexIntervalBytes(),
                 c.segmentIndexBytes(), c.maxMessageBytes(), c.timestampType(), c.timestampBeforeMaxMs(),
-                c.timestampAfterMaxMs(), c.flushIntervalMessages(), c.fileDeleteDelayMs());
+                c.timestampAfterMaxMs(), c.flushIntervalMessages(), c.fileDeleteDelayMs(), c.cleanup());
     }
 
     static LogConfig withTimestampType(LogConfig c, TimestampType type) {
         return new LogConfig(c.segmentBytes(), c.segmentMs(), c.retentionMs(), c.retentionBytes(),
                 c.indexIntervalBytes(), c.segmentIndexBytes(), c.maxMessageBytes(), type, c.timestampBeforeMaxMs(),
-                c.timestampAfterMaxMs(), c.flushIntervalMessages(), c.fileDeleteDelayMs());
+                c.timestampAfterMaxMs(), c.flushIntervalMessages(), c.fileDeleteDelayMs(), c.cleanup());
     }
 
     static LogConfig withSegmentMs(LogConfig c, long segmentMs) {
         return new LogConfig(c.segmentBytes(), segmentMs, c.retentionMs(), c.retentionBytes(),
                 c.indexIntervalBytes(), c.segmentIndexBytes(), c.maxMessageBytes(), c.timestampType(),
-                c.timestampBeforeMaxMs(), c.timestampAfterMaxMs(), c.flushIntervalMessages(), c.fileDeleteDelayMs());
+                c.timestampBeforeMaxMs(), c.timestampAfterMaxMs(), c.flushIntervalMessages(), c.fileDeleteDelayMs(),
+                c.cleanup());
+    }
+
+    /** {@code cleanup.policy=compact} ({@code compact,delete} with {@code alsoDelete}), Kafka's other defaults. */
+    static LogConfig compacted(LogConfig c, boolean alsoDelete) {
+        return c.withCleanup(c.cleanup().compacted(alsoDelete));
     }
 
     static LogManager openManager(Path dir, LogConfig config, FakeTime time) {
