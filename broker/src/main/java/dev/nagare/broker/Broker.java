@@ -23,6 +23,7 @@ import dev.nagare.broker.metadata.TopicInfo;
 import dev.nagare.broker.metadata.TopicRegistry;
 import dev.nagare.broker.network.NetworkServer;
 import dev.nagare.broker.partition.PartitionManager;
+import dev.nagare.storage.CleanerConfig;
 import dev.nagare.storage.LogConfig;
 import dev.nagare.storage.LogManager;
 
@@ -70,7 +71,7 @@ public final class Broker implements AutoCloseable {
         NodeIdentity identity = NodeIdentity.loadOrCreate(logDir, config.nodeId());
         TopicRegistry topics = new TopicRegistry(logDir);
         LogManager logs = LogManager.open(logDir, tp -> logConfigFor(topics, config, tp), time,
-                config.retentionCheckIntervalMs());
+                config.retentionCheckIntervalMs(), CleanerConfig.defaults());
         NetworkServer network = null;
         try {
             PartitionManager partitions = new PartitionManager(config, topics, logs);

@@ -443,6 +443,60 @@ public final class Log {
         return doomed.size();
     }
 
+    /** The segments below the active one, oldest first, as they are now. Any thread. */
+    List<LogSegment> inactiveSegments() {
+        return List.copyOf(segments.headMap(end.segment().baseOffset, false).values());
+    }
+
+    /** The base offset of the active segment (the first offset a cleaning never reaches). Any thread. */
+    long activeSegmentBaseOffset() {
+        return end.segment().baseOffset;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * The cleaner's swap: {@code cleaned} (complete and fsynced, named {@code .cleaned}) replaces the consecutive
+     * inactive segments {@code old}, by {@link SegmentSwap}'s crash-safe protocol; with {@code cleaned} null the old
+     * segments are just removed. Offsets do not change: the replacement holds a subset of the old batches at their
+     * offsets. The new segment enters the map before the old ones leave it, so a lock-free reader always finds a
+     * segment holding every offset still stored; a reader that already holds an old segment keeps reading it until
+     * {@code file.delete.delay.ms} has passed. Takes the log lock for the renames only.
+     *
+     * @return false, changing nothing, when the log was closed or one of {@code old} is no longer in it (retention
+     *         deleted it meanwhile); the caller then deletes {@code cleaned}
+     */
+    boolean replaceSegments(List<LogSegment> old, LogSegment cleaned) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            for (LogSegment s : old) {
+                if (segments.get(s.baseOffset) != s || s == end.segment()) {
+                    return false;
+                }
+            }
+            SegmentSwap.swap(dir, old, cleaned);
+            if (cleaned != null) {
+                segments.put(cleaned.baseOffset, cleaned);
+            }
+            for (LogSegment s : old) {
+                if (cleaned == null || s.baseOffset != cleaned.baseOffset) {
+                    segments.remove(s.baseOffset);
+                }
+                hooks.deleteLater(config.fileDeleteDelayMs(), s + " (compacted)", s::closeAndDelete);
+            }
+            return true;
+        } catch (IOException ex) {
+            throw new KafkaStorageException("Swapping cleaned segments into " + topicPartition + " failed", ex);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** fsyncs everything written so far (the rolled segments' indexes too) and advances the recovery point. */
     public void flush() {
         synchronized (flushLock) {
