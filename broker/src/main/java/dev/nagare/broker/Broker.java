@@ -71,7 +71,7 @@ public final class Broker implements AutoCloseable {
         NodeIdentity identity = NodeIdentity.loadOrCreate(logDir, config.nodeId());
         TopicRegistry topics = new TopicRegistry(logDir);
         LogManager logs = LogManager.open(logDir, tp -> logConfigFor(topics, config, tp), time,
-                config.retentionCheckIntervalMs(), CleanerConfig.defaults());
+                config.retentionCheckIntervalMs(), cleanerConfig(config));
         NetworkServer network = null;
         try {
             PartitionManager partitions = new PartitionManager(config, topics, logs);
@@ -100,6 +100,12 @@ public final class Broker implements AutoCloseable {
             logs.close();
             throw e;
         }
+    }
+
+    private static CleanerConfig cleanerConfig(BrokerConfig config) {
+        return new CleanerConfig((Boolean) config.value(BrokerConfig.LOG_CLEANER_ENABLE),
+                (Long) config.value(BrokerConfig.LOG_CLEANER_BACKOFF_MS),
+                (Long) config.value(BrokerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE));
     }
 
     private static LogConfig logConfigFor(TopicRegistry topics, BrokerConfig config, TopicPartition tp) {

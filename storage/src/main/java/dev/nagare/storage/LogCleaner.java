@@ -195,9 +195,9 @@ final class LogCleaner {
                     writeCheckpoint();
                 }
             }
-            LOG.info("Cleaned {}: offsets [{}, {}) compared, {} segments into {}, {} of {} records kept, {} -> {} bytes, "
-                    + "in {} ms", tp, a.firstDirty(), r.cleanedUpTo(), r.segmentsRead(), r.segmentsWritten(),
-                    r.recordsKept(), r.recordsRead(), r.bytesRead(), r.bytesWritten(), time.milliseconds() - started);
+            LOG.info("Cleaned {} up to offset {} (dirty from {}): {} of {} records kept; read {} segments ({} bytes), "
+                    + "wrote {} ({} bytes); {} ms", tp, r.cleanedUpTo(), a.firstDirty(), r.recordsKept(), r.recordsRead(),
+                    r.segmentsRead(), r.bytesRead(), r.segmentsWritten(), r.bytesWritten(), time.milliseconds() - started);
             return r;
         } catch (Compaction.Aborted e) {
             LOG.info("Cleaning of {} stopped: {}", tp, e.getMessage());

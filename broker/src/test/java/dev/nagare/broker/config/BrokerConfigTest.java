@@ -73,6 +73,19 @@ class BrokerConfigTest {
     }
 
     @Test
+    void theCleanerKeysHaveKafkasDefaultsAndTheirBounds() {
+        BrokerConfig defaults = BrokerConfig.defaults();
+        assertEquals(true, defaults.value(BrokerConfig.LOG_CLEANER_ENABLE));
+        assertEquals(15_000L, defaults.value(BrokerConfig.LOG_CLEANER_BACKOFF_MS));
+        assertEquals(134_217_728L, defaults.value(BrokerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE));
+        ConfigException small = assertThrows(ConfigException.class,
+                () -> new BrokerConfig(Map.of("log.cleaner.dedupe.buffer.size", "1000")));
+        assertTrue(small.getMessage().contains("log.cleaner.dedupe.buffer.size"), small.getMessage());
+        assertEquals(Set.of("log.cleaner.threads"), new BrokerConfig(Map.of("log.cleaner.threads", "2")).ignoredKafkaKeys(),
+                "one cleaner thread; Kafka's key is reported as without effect");
+    }
+
+    @Test
     void aKraftFilesControllerListenerIsLeftOutAndTheClientListenerServed() {
         BrokerConfig c = new BrokerConfig(Map.of("listeners", "PLAINTEXT://:9092,CONTROLLER://:9093",
                 "advertised.listeners", "PLAINTEXT://localhost:9092,CONTROLLER://localhost:9093",
