@@ -18,6 +18,7 @@ import org.apache.kafka.common.TopicPartition;
  * @param bytesRead         bytes of the segments read
  * @param bytesWritten      bytes of the new segments
  */
-public record CleaningResult(TopicPartition topicPartition, long firstDirtyOffset, long cleanedUpTo, int segmentsRead,
-                             int segmentsWritten, long recordsRead, long recordsKept, long bytesRead, long bytesWritten) {
+public record CleaningResult(TopicPartition topicPartition, long firstDirtyOffset, long cleanedUpTo,
+                             int segmentsRead, int segmentsWritten, long recordsRead, long recordsKept, long bytesRead,
+                             long bytesWritten) {
 }

@@ -6,8 +6,8 @@ package dev.nagare.storage;
  *
  * <p>Kafka's topic keys, with their broker defaults: {@code cleanup.policy} ({@code log.cleanup.policy}),
  * {@code delete.retention.ms} ({@code log.cleaner.delete.retention.ms}), {@code min.compaction.lag.ms}
- * ({@code log.cleaner.min.compaction.lag.ms}), {@code max.compaction.lag.ms} ({@code log.cleaner.max.compaction.lag.ms})
- * and {@code min.cleanable.dirty.ratio} ({@code log.cleaner.min.cleanable.ratio}). How {@link LogCleaner} uses them
+ * ({@code log.cleaner.min.compaction.lag.ms}), {@code max.compaction.lag.ms}
+ * ({@code log.cleaner.max.compaction.lag.ms}) and {@code min.cleanable.dirty.ratio} ({@code log.cleaner.min.cleanable.ratio}). How {@link LogCleaner} uses them
  * is written there.
  *
  * @param compact                 keep only the newest record per key in the inactive segments

@@ -157,7 +157,7 @@ final class LogCleaner {
                     uncleanable = s.baseOffset;
                     break;
                 }
-                if (dirty == 0) {
+                if (dirty == 0 && policy.maxCompactionLagMs() < Long.MAX_VALUE) {
                     firstDirtyBatchTimestamp = s.firstBatchTimestamp();
                 }
                 dirty += s.size();
@@ -196,8 +196,9 @@ final class LogCleaner {
                 }
             }
             LOG.info("Cleaned {} up to offset {} (dirty from {}): {} of {} records kept; read {} segments ({} bytes), "
-                    + "wrote {} ({} bytes); {} ms", tp, r.cleanedUpTo(), a.firstDirty(), r.recordsKept(), r.recordsRead(),
-                    r.segmentsRead(), r.bytesRead(), r.segmentsWritten(), r.bytesWritten(), time.milliseconds() - started);
+                    + "wrote {} ({} bytes); {} ms", tp, r.cleanedUpTo(), a.firstDirty(), r.recordsKept(),
+                    r.recordsRead(), r.segmentsRead(), r.bytesRead(), r.segmentsWritten(), r.bytesWritten(),
+                    time.milliseconds() - started);
             return r;
         } catch (Compaction.Aborted e) {
             LOG.info("Cleaning of {} stopped: {}", tp, e.getMessage());

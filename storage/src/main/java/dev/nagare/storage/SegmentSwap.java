@@ -112,7 +112,8 @@ final class SegmentSwap {
         for (Path swapped : swappedLogs) {
             Path log = withoutSuffix(swapped, FileNames.SWAP_SUFFIX);
             long base = FileNames.offsetOf(log.getFileName().toString(), FileNames.LOG_SUFFIX);
-            LOG.info("Finishing the interrupted swap of {} (replacing {} set-aside segments)", swapped, setAside.size());
+            LOG.info("Finishing the interrupted swap of {} (replacing {} set-aside segments)", swapped,
+                    setAside.size());
             Files.deleteIfExists(log);
             Files.deleteIfExists(FileNames.indexFile(dir, base));
             Files.deleteIfExists(FileNames.timeIndexFile(dir, base));

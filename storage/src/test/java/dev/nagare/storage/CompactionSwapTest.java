@@ -1,6 +1,7 @@
 package dev.nagare.storage;
 
 import static dev.nagare.storage.TestSupport.TP;
+import static dev.nagare.storage.TestSupport.appendKeyed;
 import static dev.nagare.storage.TestSupport.config;
 import static dev.nagare.storage.TestSupport.keyed;
 import static dev.nagare.storage.TestSupport.readKeyed;
@@ -12,9 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -23,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The swap of cleaned segments ({@link SegmentSwap}): a crash at each of its steps, reads that overlap it, retention
@@ -55,11 +60,6 @@ class CompactionSwapTest {
         }
     }
 
-    void append(Log log, String... keyValues) {
-        for (String kv : keyValues) {
-            log.append(keyed(time.milliseconds(), kv), 0);
-        }
-    }
 
     static final List<String> BEFORE = List.of("2:c=1", "4:b=2", "5:d=1", "6:a=3", "7:e=1", "8:f=1", "9:z=1", "10:c=2",
             "11:x=1", "12:w=1");
@@ -72,9 +72,9 @@ class CompactionSwapTest {
      */
     Path[] beforeAndAfterAMergingCleaning() throws IOException {
         Log log = open(dir);
-        append(log, "a=1", "b=1", "c=1", "a=2", "b=2", "d=1", "a=3", "e=1", "f=1", "z=1");
+        appendKeyed(log, time.milliseconds(), "a=1", "b=1", "c=1", "a=2", "b=2", "d=1", "a=3", "e=1", "f=1", "z=1");
         manager.runCleaner();
-        append(log, "c=2", "x=1", "w=1");
+        appendKeyed(log, time.milliseconds(), "c=2", "x=1", "w=1");
         assertEquals(BEFORE, readKeyed(log, 0));
         manager.close();
         Path before = copy(dir, tmp.resolve("before"));
@@ -142,75 +142,74 @@ class CompactionSwapTest {
                     .filter(n -> n.endsWith(".cleaned") || n.endsWith(".swap") || n.endsWith(".swapout")
                             || n.endsWith(".deleted")).toList());
         }
-        append(log, "v=1");
+        appendKeyed(log, time.milliseconds(), "v=1");
         assertEquals("13:v=1", readKeyed(log, 13).get(0));
     }
 
-    @Test
-    void aCrashWhileTheOutputIsWrittenKeepsTheOldSegments() throws Exception {
-        Path[] states = beforeAndAfterAMergingCleaning();
-        Path partition = crashedFrom(states[0]);
-        putOutput(states[1], partition, ".cleaned");
-        try (var ch = java.nio.channels.FileChannel.open(file(partition, 0, ".log", ".cleaned"),
-                java.nio.file.StandardOpenOption.WRITE)) {
-            ch.truncate(batchSize + 10); // torn in its second batch
+    /** What a crash leaves in the directory, step by step of {@link SegmentSwap#swap}, and what recovery makes of it. */
+    enum CrashPoint {
+        WHILE_THE_OUTPUT_IS_WRITTEN(false, (partition, after) -> {
+            putOutput(after, partition, ".cleaned");
+            try (FileChannel ch = FileChannel.open(file(partition, 0, ".log", ".cleaned"), StandardOpenOption.WRITE)) {
+                ch.truncate(100); // torn in its second batch
+            }
+        }),
+        WHILE_SEGMENTS_ARE_SET_ASIDE_BEFORE_THE_COMMIT(false, (partition, after) -> {
+            putOutput(after, partition, ".cleaned");
+            rename(partition, 3, "", ".swapout");
+        }),
+        WITH_THE_COMMIT_HALF_RENAMED(true, (partition, after) -> {
+            putOutput(after, partition, ".cleaned");
+            Files.move(file(partition, 0, ".log", ".cleaned"), file(partition, 0, ".log", ".swap"));
+            rename(partition, 3, "", ".swapout");
+        }),
+        JUST_AFTER_THE_COMMIT(true, (partition, after) -> {
+            putOutput(after, partition, ".swap");
+            rename(partition, 3, "", ".swapout");
+        }),
+        WHILE_THE_OLD_SEGMENTS_ARE_RENAMED_DELETED(true, (partition, after) -> {
+            putOutput(after, partition, ".swap");
+            rename(partition, 0, "", ".deleted");
+            rename(partition, 3, "", ".swapout");
+        }),
+        WHILE_THE_OUTPUT_TAKES_ITS_FINAL_NAMES(true, (partition, after) -> {
+            rename(partition, 0, "", ".deleted");
+            rename(partition, 3, "", ".deleted");
+            putOutput(after, partition, ".swap");
+            Files.move(file(partition, 0, ".log", ".swap"), file(partition, 0, ".log", ""));
+        });
+
+        /** Builds the crashed state from the state before the cleaning and the directory after it. */
+        interface Leftovers {
+            void leave(Path partition, Path after) throws IOException;
         }
-        assertRecoversTo(BEFORE, List.of(0L, 3L, 6L, 9L, 12L));
+
+        final boolean committed;
+        final Leftovers leftovers;
+
+        CrashPoint(boolean committed, Leftovers leftovers) {
+            this.committed = committed;
+            this.leftovers = leftovers;
+        }
     }
 
-    @Test
-    void aCrashWhileSegmentsAreSetAsideBeforeTheCommitPutsThemBack() throws Exception {
+    @ParameterizedTest
+    @EnumSource(CrashPoint.class)
+    void aCrashAtAnyStepOfTheSwapRecoversTheOldSegmentsBeforeTheCommitAndTheNewOneAfter(CrashPoint crash)
+            throws Exception {
         Path[] states = beforeAndAfterAMergingCleaning();
-        Path partition = crashedFrom(states[0]);
-        putOutput(states[1], partition, ".cleaned");
-        rename(partition, 3, "", ".swapout");
-        assertRecoversTo(BEFORE, List.of(0L, 3L, 6L, 9L, 12L));
-    }
-
-    @Test
-    void aCrashJustAfterTheCommitFinishesTheSwap() throws Exception {
-        Path[] states = beforeAndAfterAMergingCleaning();
-        Path partition = crashedFrom(states[0]);
-        putOutput(states[1], partition, ".swap");
-        rename(partition, 3, "", ".swapout");
-        assertRecoversTo(AFTER, List.of(0L, 6L, 9L, 12L));
-    }
-
-    @Test
-    void aCrashWithTheCommitOnlyHalfRenamedFinishesTheSwap() throws Exception {
-        Path[] states = beforeAndAfterAMergingCleaning();
-        Path partition = crashedFrom(states[0]);
-        putOutput(states[1], partition, ".cleaned");
-        Files.move(file(partition, 0, ".log", ".cleaned"), file(partition, 0, ".log", ".swap"));
-        rename(partition, 3, "", ".swapout");
-        assertRecoversTo(AFTER, List.of(0L, 6L, 9L, 12L));
-    }
-
-    @Test
-    void aCrashWhileTheOldSegmentsAreRenamedDeletedFinishesTheSwap() throws Exception {
-        Path[] states = beforeAndAfterAMergingCleaning();
-        Path partition = crashedFrom(states[0]);
-        putOutput(states[1], partition, ".swap");
-        rename(partition, 0, "", ".deleted");
-        rename(partition, 3, "", ".swapout");
-        assertRecoversTo(AFTER, List.of(0L, 6L, 9L, 12L));
-    }
-
-    @Test
-    void aCrashWhileTheOutputTakesItsFinalNamesKeepsTheOutput() throws Exception {
-        Path[] states = beforeAndAfterAMergingCleaning();
-        Path partition = crashedFrom(states[0]);
-        rename(partition, 0, "", ".deleted");
-        rename(partition, 3, "", ".deleted");
-        putOutput(states[1], partition, ".swap");
-        Files.move(file(partition, 0, ".log", ".swap"), file(partition, 0, ".log", ""));
-        assertRecoversTo(AFTER, List.of(0L, 6L, 9L, 12L));
+        crash.leftovers.leave(crashedFrom(states[0]), states[1]);
+        if (crash.committed) {
+            assertRecoversTo(AFTER, List.of(0L, 6L, 9L, 12L));
+        } else {
+            assertRecoversTo(BEFORE, List.of(0L, 3L, 6L, 9L, 12L));
+        }
     }
 
     @Test
     void aReadThatFoundAnOldSegmentBeforeTheSwapStillReadsItUntilTheDeleteDelay() throws Exception {
         Log log = open(dir);
-        append(log, "a=1", "b=1", "c=1", "a=2", "b=2", "c=2", "z=1");
+        appendKeyed(log, time.milliseconds(), "a=1", "b=1", "c=1", "a=2", "b=2", "c=2", "z=1");
         LogReadInfo before = log.read(0, 10_000, true);
 
         manager.runCleaner();
@@ -227,7 +226,7 @@ class CompactionSwapTest {
     @Test
     void retentionDeletingASegmentDuringACleaningMakesTheSwapGiveUpAndLosesNothing() throws Exception {
         Log log = open(dir);
-        append(log, "a=1", "b=1", "c=1", "a=2", "b=2", "c=2", "z=1");
+        appendKeyed(log, time.milliseconds(), "a=1", "b=1", "c=1", "a=2", "b=2", "c=2", "z=1");
         boolean[] deleted = {false};
         Compaction compaction = new Compaction(log, new OffsetMap(1 << 20), 0, 6, time.milliseconds(), () -> {
             if (!deleted[0]) { // at the first batch read, segment 0 goes, as retention would delete it

@@ -1,6 +1,7 @@
 package dev.nagare.storage;
 
 import static dev.nagare.storage.TestSupport.TP;
+import static dev.nagare.storage.TestSupport.appendKeyed;
 import static dev.nagare.storage.TestSupport.batches;
 import static dev.nagare.storage.TestSupport.config;
 import static dev.nagare.storage.TestSupport.keyed;
@@ -58,12 +59,6 @@ class CompactionTest {
         }
     }
 
-    /** Appends one one-record batch per "key=value", each at the current time. */
-    void append(Log log, String... keyValues) {
-        for (String kv : keyValues) {
-            log.append(keyed(time.milliseconds(), kv), 3);
-        }
-    }
 
     Path segmentFile(long base) {
         return dir.resolve("orders-0").resolve(FileNames.offsetPrefix(base) + ".log");
@@ -72,7 +67,7 @@ class CompactionTest {
     @Test
     void theNewestValueOfEachKeySurvivesAcrossSeveralSegmentsAtItsOwnOffset() throws Exception {
         Log log = open();
-        append(log, "a=1", "b=1", "c=1", "a=2", "b=2", "d=1", "a=3", "c=2", "e=1", "b=3");
+        appendKeyed(log, time.milliseconds(), "a=1", "b=1", "c=1", "a=2", "b=2", "d=1", "a=3", "c=2", "e=1", "b=3");
         assertEquals(List.of(0L, 3L, 6L, 9L), log.segmentBaseOffsets());
 
         List<CleaningResult> results = manager.runCleaner();
@@ -90,7 +85,7 @@ class CompactionTest {
     @Test
     void theActiveSegmentIsNeverCompacted() throws Exception {
         Log log = open();
-        append(log, "a=1", "a=2", "a=3", "a=4", "a=5");
+        appendKeyed(log, time.milliseconds(), "a=1", "a=2", "a=3", "a=4", "a=5");
         byte[] activeBefore = Files.readAllBytes(segmentFile(3));
 
         manager.runCleaner();
@@ -103,9 +98,9 @@ class CompactionTest {
     @Test
     void aReadFromARemovedOffsetReturnsTheNextSurvivingBatchAndOffsetsNeverChange() throws Exception {
         Log log = open();
-        append(log, "a=1", "b=1", "c=1");
+        appendKeyed(log, time.milliseconds(), "a=1", "b=1", "c=1");
         time.advance(10);
-        append(log, "a=2", "b=2", "x=1", "y=1");
+        appendKeyed(log, time.milliseconds(), "a=2", "b=2", "x=1", "y=1");
         manager.runCleaner();
 
         assertEquals(List.of("2:c=1", "3:a=2", "4:b=2", "5:x=1", "6:y=1"), readKeyed(log, 0));
@@ -131,7 +126,7 @@ class CompactionTest {
     @Test
     void aTombstoneStaysForDeleteRetentionMsAfterTheFirstCleaningThatSawItThenGoes() throws Exception {
         Log log = open(1000, 0, Long.MAX_VALUE, 0);
-        append(log, "a=1", "b=1", "a=", "c=1", "d=1", "e=1", "f=1");
+        appendKeyed(log, time.milliseconds(), "a=1", "b=1", "a=", "c=1", "d=1", "e=1", "f=1");
         long firstCleaning = time.milliseconds();
         manager.runCleaner();
         assertEquals(List.of("1:b=1", "2:a=null", "3:c=1", "4:d=1", "5:e=1", "6:f=1"), readKeyed(log, 0));
@@ -150,7 +145,7 @@ class CompactionTest {
     @Test
     void anEmptyActiveSegmentKeepsTheLogEndAfterACrashWhenTheBatchesBeforeItWereCompactedAway() throws Exception {
         Log log = open(0, 0, Long.MAX_VALUE, 0);
-        append(log, "x=1", "y=1", "a=");
+        appendKeyed(log, time.milliseconds(), "x=1", "y=1", "a=");
         log.roll();
         manager.runCleaner();
         assertEquals(1, manager.runCleaner().size(), "with delete.retention.ms=0 the second cleaning drops the tombstone");
@@ -160,16 +155,16 @@ class CompactionTest {
 
         log = open(0, 0, Long.MAX_VALUE, 0);
         assertEquals(3, log.logEndOffset());
-        append(log, "b=1");
+        appendKeyed(log, time.milliseconds(), "b=1");
         assertEquals(List.of("0:x=1", "1:y=1", "3:b=1"), readKeyed(log, 0));
     }
 
     @Test
     void minCompactionLagKeepsYoungSegmentsOutOfTheCleaning() throws Exception {
         Log log = open(86_400_000L, 10_000, Long.MAX_VALUE, 0);
-        append(log, "a=1", "a=2", "b=1");
+        appendKeyed(log, time.milliseconds(), "a=1", "a=2", "b=1");
         time.advance(10_000);
-        append(log, "a=3", "b=2", "c=1", "z=1");
+        appendKeyed(log, time.milliseconds(), "a=3", "b=2", "c=1", "z=1");
 
         manager.runCleaner();
         assertEquals(List.of("1:a=2", "2:b=1", "3:a=3", "4:b=2", "5:c=1", "6:z=1"), readKeyed(log, 0),
@@ -185,7 +180,7 @@ class CompactionTest {
     @Test
     void maxCompactionLagCleansALogBelowTheDirtyRatio() throws Exception {
         Log log = open(86_400_000L, 0, 60_000, 1.0);
-        append(log, "a=1", "a=2", "a=3", "a=4");
+        appendKeyed(log, time.milliseconds(), "a=1", "a=2", "a=3", "a=4");
         assertEquals(List.of(), manager.runCleaner(), "no dirty ratio is above 1.0");
 
         time.advance(60_000);
@@ -198,16 +193,16 @@ class CompactionTest {
     @Test
     void aLogIsCleanedOnlyWhenItsDirtyShareIsAboveMinCleanableDirtyRatio() throws Exception {
         Log log = open(86_400_000L, 0, Long.MAX_VALUE, 0.5);
-        append(log, "a=1", "b=1", "c=1", "d=1", "e=1", "f=1", "a=2", "b=2", "c=2", "z=1");
+        appendKeyed(log, time.milliseconds(), "a=1", "b=1", "c=1", "d=1", "e=1", "f=1", "a=2", "b=2", "c=2", "z=1");
         manager.runCleaner();
         assertEquals(List.of("3:d=1", "4:e=1", "5:f=1", "6:a=2", "7:b=2", "8:c=2", "9:z=1"), readKeyed(log, 0));
 
-        append(log, "a=3", "b=3", "c=3");
+        appendKeyed(log, time.milliseconds(), "a=3", "b=3", "c=3");
         assertEquals(List.of(0L, 3L, 6L, 9L, 12L), log.segmentBaseOffsets());
         assertEquals(List.of(), manager.runCleaner(), "dirty: segment 9, 3 batches of 9");
-        append(log, "d=2", "e=2", "f=2");
+        appendKeyed(log, time.milliseconds(), "d=2", "e=2", "f=2");
         assertEquals(List.of(), manager.runCleaner(), "dirty: segments 9 and 12, 6 batches of 12: 0.5 is not above");
-        append(log, "g=1", "h=1", "i=1");
+        appendKeyed(log, time.milliseconds(), "g=1", "h=1", "i=1");
         assertEquals(1, manager.runCleaner().size(), "dirty: 9 batches of 15");
 
         assertEquals(List.of("9:z=1", "10:a=3", "11:b=3", "12:c=3", "13:d=2", "14:e=2", "15:f=2", "16:g=1", "17:h=1",
@@ -219,10 +214,10 @@ class CompactionTest {
     @Test
     void segmentsShrunkByCleaningAreMergedUpToSegmentBytes() throws Exception {
         Log log = open();
-        append(log, "a=1", "b=1", "c=1", "a=2", "b=2", "d=1", "a=3", "e=1", "f=1", "z=1");
+        appendKeyed(log, time.milliseconds(), "a=1", "b=1", "c=1", "a=2", "b=2", "d=1", "a=3", "e=1", "f=1", "z=1");
         manager.runCleaner();
         assertEquals(List.of("2:c=1", "4:b=2", "5:d=1", "6:a=3", "7:e=1", "8:f=1", "9:z=1"), readKeyed(log, 0));
-        append(log, "y=1", "x=1", "w=1");
+        appendKeyed(log, time.milliseconds(), "y=1", "x=1", "w=1");
         Files.setLastModifiedTime(segmentFile(0), FileTime.fromMillis(1_600_000_000_000L));
         Files.setLastModifiedTime(segmentFile(3), FileTime.fromMillis(1_600_000_009_000L));
 
@@ -281,7 +276,7 @@ class CompactionTest {
                 TestSupport.keyedRecords(time.milliseconds(), "a=1")), 0);
         log.append(MemoryRecords.withIdempotentRecords(Compression.NONE, 7L, (short) 0, 1,
                 TestSupport.keyedRecords(time.milliseconds(), "b=1", "c=1")), 0);
-        append(log, "a=2", "b=2", "c=2", "z=1");
+        appendKeyed(log, time.milliseconds(), "a=2", "b=2", "c=2", "z=1");
         manager.runCleaner();
 
         assertEquals(List.of("3:a=2", "4:b=2", "5:c=2", "6:z=1"), readKeyed(log, 0));
@@ -315,7 +310,7 @@ class CompactionTest {
         log.append(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(time.milliseconds(), null,
                 "nokey".getBytes(StandardCharsets.UTF_8))), 0);
         log.updateConfig(compacted);
-        append(log, "a=1");
+        appendKeyed(log, time.milliseconds(), "a=1");
         log.roll();
         manager.runCleaner();
         assertEquals(List.of("1:a=1"), readKeyed(log, 0));
@@ -324,14 +319,14 @@ class CompactionTest {
     @Test
     void aRestartKeepsWhereTheDirtyPartStarts() throws Exception {
         Log log = open();
-        append(log, "a=1", "b=1", "a=2", "z=1");
+        appendKeyed(log, time.milliseconds(), "a=1", "b=1", "a=2", "z=1");
         manager.runCleaner();
         manager.close();
         assertTrue(Files.readString(dir.resolve("cleaner-offset-checkpoint")).contains("orders 0 3\n"));
 
         log = open();
         assertEquals(List.of(), manager.runCleaner());
-        append(log, "b=2", "c=1", "y=1");
+        appendKeyed(log, time.milliseconds(), "b=2", "c=1", "y=1");
         assertEquals(3, manager.runCleaner().get(0).firstDirtyOffset());
         assertEquals(List.of("2:a=2", "3:z=1", "4:b=2", "5:c=1", "6:y=1"), readKeyed(log, 0));
     }

@@ -148,6 +148,13 @@ final class TestSupport {
         return keyed(Compression.NONE, timestamp, keyValues);
     }
 
+    /** Appends one one-record batch per "key=value", all at {@code timestamp}. */
+    static void appendKeyed(Log log, long timestamp, String... keyValues) {
+        for (String kv : keyValues) {
+            log.append(keyed(timestamp, kv), 0);
+        }
+    }
+
     static SimpleRecord[] keyedRecords(long timestamp, String... keyValues) {
         return Arrays.stream(keyValues).map(kv -> {
             int eq = kv.indexOf('=');
