@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One cleaning of one compacted log: keeps, below the end of the dirty part, only the newest record of each key.
+ * Offsets never change (the survivors keep theirs; gaps appear), nor do the log start and end offsets.
  *
  * <h2>Steps</h2>
  * <ol>
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *       cleanings are merged.</li>
  *   <li><b>Filter</b> each group, batch by batch, into a new segment ({@code .cleaned}) with
  *       {@link MemoryRecords#filterTo} and the rules below, then swap it in ({@link Log#replaceSegments}). A group of
- *       one segment that lost nothing is left alone.</li>
+ *       one segment that lost nothing is left alone; a group left empty is deleted, unless it starts the log (an
+ *       empty first segment keeps the log start offset where it is).</li>
  * </ol>
  *
  * <h2>Which records stay (Kafka's rules)</h2>
@@ -74,6 +76,7 @@ final class Compaction {
     private final OffsetMap map;
     private final long firstDirty;
     private final long firstUncleanable;
+    /** The injected clock's time when the cleaning started: delete horizons are set from it and compared with it. */
     private final long now;
     private final BooleanSupplier stopping;
     private final BufferSupplier decompression = BufferSupplier.create();

@@ -83,6 +83,14 @@ class CompactionTest {
     }
 
     @Test
+    void aCompactDeleteLogIsCompactedToo() throws Exception {
+        Log log = open(config(3 * batchSize, 4096).withCleanup(new CleanupPolicy(true, true, 0, 0, Long.MAX_VALUE, 0)));
+        appendKeyed(log, time.milliseconds(), "a=1", "b=1", "a=2", "z=1");
+        assertEquals(1, manager.runCleaner().size());
+        assertEquals(List.of("1:b=1", "2:a=2", "3:z=1"), readKeyed(log, 0));
+    }
+
+    @Test
     void theActiveSegmentIsNeverCompacted() throws Exception {
         Log log = open();
         appendKeyed(log, time.milliseconds(), "a=1", "a=2", "a=3", "a=4", "a=5");
