@@ -194,7 +194,7 @@ final class Rebalancer {
         boolean sameProtocol = selected != null && selected.equals(g.selectProtocol());
         m.protocols = oldProtocols;
         boolean isLeader = newId.equals(g.leaderId);
-        if (g.is(State.STABLE) && sameProtocol && (!isLeader || ctx.version >= 9)) {
+        if (g.is(State.STABLE) && sameProtocol) {
             m.protocols = ctx.protocols;
             m.sessionTimeoutMs = ctx.req.sessionTimeoutMs();
             m.rebalanceTimeoutMs = ctx.rebalanceTimeoutMs;
@@ -205,7 +205,14 @@ final class Rebalancer {
                         g.groupId, e);
             }
             scheduleHeartbeat(g, m);
-            ctx.respond.accept(GroupResponses.currentJoin(g, m, ctx.version, isLeader));
+            if (isLeader && ctx.version < 9) {
+                // A client that cannot skip the assignment must not believe it leads (it would reassign): it is
+                // told the old member id leads and gets no member list, as Kafka answers.
+                ctx.respond.accept(GroupResponses.currentJoin(g, m, ctx.version, false).setLeader(old.memberId)
+                        .setMembers(new java.util.ArrayList<>()));
+            } else {
+                ctx.respond.accept(GroupResponses.currentJoin(g, m, ctx.version, isLeader));
+            }
             return;
         }
         updateMember(m, ctx);

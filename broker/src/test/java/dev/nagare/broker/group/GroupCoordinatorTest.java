@@ -135,6 +135,23 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void aStaticLeaderRejoiningWithAnOldJoinGroupVersionIsToldItDoesNotLead() {
+        AtomicReference<JoinGroupResponseData> first = h.join("s", "", "instance-1", new byte[0]);
+        h.sync("s", first.get().memberId(), 1, Map.of(first.get().memberId(), "P".getBytes()));
+        AtomicReference<JoinGroupResponseData> again = new AtomicReference<>();
+        var req = new org.apache.kafka.common.message.JoinGroupRequestData().setGroupId("s").setMemberId("")
+                .setGroupInstanceId("instance-1").setSessionTimeoutMs(10_000).setRebalanceTimeoutMs(10_000)
+                .setProtocolType("consumer");
+        req.protocols().add(new org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocol()
+                .setName("range").setMetadata(new byte[]{1}));
+        h.coordinator.joinGroup(req, (short) 5, "c", "/h", again::set);
+        assertEquals(1, again.get().generationId(), "no rebalance");
+        assertEquals(first.get().memberId(), again.get().leader(), "the old id is named leader");
+        assertEquals(0, again.get().members().size());
+        assertEquals("P", new String(h.sync("s", again.get().memberId(), 1, Map.of()).get().assignment()));
+    }
+
+    @Test
     void offsetsOfAnEmptyGroupExpireRetentionAfterItEmptiedAndTheGroupGoes() {
         JoinGroupResponseData[] m = stableGroupOfTwo("g");
         assertEquals(Errors.NONE, h.commit("g", m[0].memberId(), 2, T0, 42));
