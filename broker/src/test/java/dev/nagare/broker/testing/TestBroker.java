@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,7 +17,7 @@ import dev.nagare.broker.Broker;
 import dev.nagare.broker.config.BrokerConfig;
 
 /** A real Nagare broker in this JVM, on a free port of 127.0.0.1, with its data in a test's temporary directory. */
-public final class TestBroker implements AutoCloseable {
+public final class TestBroker implements BrokerUnderTest {
 
     private final Path dataDir;
     private final Map<String, String> overrides;
@@ -52,11 +49,13 @@ public final class TestBroker implements AutoCloseable {
     }
 
     /** Stops cleanly and starts again on the same port with the same data. */
+    @Override
     public void restart() throws Exception {
         broker.close();
         boot(port);
     }
 
+    @Override
     public String bootstrap() {
         return "127.0.0.1:" + port;
     }
@@ -67,12 +66,6 @@ public final class TestBroker implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
-    }
-
-    public Admin admin() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        return Admin.create(p);
     }
 
     /** A producer with the client's defaults (idempotent, acks=all) plus these settings. */

@@ -1,0 +1,42 @@
+package dev.nagare.broker.testing;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * The broker a client-compatibility test talks to: Nagare ({@link TestBroker}) unless the system property
+ * {@value #PEER_KAFKA_PROPERTY} names a port and a directory ({@code 19092:/tmp/pk}) for a real Apache Kafka
+ * ({@link PeerKafka}), to check that a test expects what Kafka does.
+ */
+public interface BrokerUnderTest extends AutoCloseable {
+
+    String PEER_KAFKA_PROPERTY = "nagare.it.peerKafka";
+
+    /** Starts Nagare with its data in {@code dataDir}, or the peer Kafka (see above); both with these settings. */
+    static BrokerUnderTest start(Path dataDir, Map<String, String> overrides) throws Exception {
+        String peer = System.getProperty(PEER_KAFKA_PROPERTY, "");
+        if (peer.isEmpty()) {
+            return TestBroker.start(dataDir, overrides);
+        }
+        String[] portAndDir = peer.split(":", 2);
+        return PeerKafka.start(Integer.parseInt(portAndDir[0]), Path.of(portAndDir[1]), overrides);
+    }
+
+    String bootstrap();
+
+    /** Stops cleanly and starts again at the same address with the same data. */
+    void restart() throws Exception;
+
+    default Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        return Admin.create(p);
+    }
+
+    @Override
+    void close() throws Exception;
+}
