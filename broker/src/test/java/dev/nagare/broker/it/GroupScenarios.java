@@ -234,6 +234,10 @@ abstract class GroupScenarios {
 
     /** Produces {@code k-N}/{@code v-N} for N in [from, to), keyed (so spread over the partitions); returns where each went. */
     static Map<String, TopicPartition> produce(String topic, int from, int to) throws Exception {
+        return produce(broker, topic, from, to);
+    }
+
+    static Map<String, TopicPartition> produce(BrokerUnderTest broker, String topic, int from, int to) throws Exception {
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         Map<String, Future<RecordMetadata>> sent = new LinkedHashMap<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
