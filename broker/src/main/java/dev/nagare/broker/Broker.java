@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import dev.nagare.broker.api.Apis;
 import dev.nagare.broker.config.BrokerConfig;
 import dev.nagare.broker.config.TopicConfigs;
+import dev.nagare.broker.group.CoordinatorRuntime;
 import dev.nagare.broker.metadata.ClusterView;
 import dev.nagare.broker.metadata.NodeIdentity;
 import dev.nagare.broker.metadata.ProducerIdAllocator;
@@ -41,16 +42,18 @@ public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final LogManager logs;
     private final NetworkServer network;
+    private final CoordinatorRuntime groups;
     private final InetSocketAddress boundAddress;
     private final ClusterView cluster;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private Broker(BrokerConfig config, LogManager logs, NetworkServer network, InetSocketAddress boundAddress,
-                   ClusterView cluster) {
+    private Broker(BrokerConfig config, LogManager logs, NetworkServer network, CoordinatorRuntime groups,
+                   InetSocketAddress boundAddress, ClusterView cluster) {
         this.config = config;
         this.logs = logs;
         this.network = network;
+        this.groups = groups;
         this.boundAddress = boundAddress;
         this.cluster = cluster;
     }
@@ -72,11 +75,13 @@ public final class Broker implements AutoCloseable {
         LogManager logs = LogManager.open(logDir, tp -> logConfigFor(topics, config, tp), time,
                 config.retentionCheckIntervalMs());
         NetworkServer network = null;
+        CoordinatorRuntime groups = null;
         try {
             PartitionManager partitions = new PartitionManager(config, topics, logs);
             ProducerIdAllocator producerIds = new ProducerIdAllocator(logDir.resolve(TopicRegistry.METADATA_DIR));
             ClusterView cluster = new ClusterView(identity);
-            Apis apis = new Apis(cluster, partitions, producerIds, time);
+            groups = new CoordinatorRuntime(partitions, time);
+            Apis apis = new Apis(cluster, partitions, producerIds, groups, time);
             BrokerConfig.Listener listener = config.listener();
             network = new NetworkServer(new NetworkServer.Settings(listener.host(), listener.port(),
                     config.socketRequestMaxBytes(), config.socketSendBufferBytes(), config.socketReceiveBufferBytes(),
@@ -88,13 +93,17 @@ public final class Broker implements AutoCloseable {
             int port = advertised.port() == 0 || config.originalValue(BrokerConfig.ADVERTISED_LISTENERS) == null
                     ? bound.getPort() : advertised.port();
             cluster.endpoint(new ClusterView.Endpoint(host, port));
+            groups.start();
             log.info("Nagare node {} of cluster {} started in {} ms: {} topic(s), data in {}, advertised as {}:{}",
                     identity.nodeId(), identity.clusterId(), (System.nanoTime() - startNanos) / 1_000_000,
                     topics.all().size(), logDir, host, port);
-            return new Broker(config, logs, network, bound, cluster);
+            return new Broker(config, logs, network, groups, bound, cluster);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (network != null) {
                 network.close();
+            }
+            if (groups != null) {
+                groups.close();
             }
             logs.close();
             throw e;
@@ -142,6 +151,7 @@ public final class Broker implements AutoCloseable {
         log.info("Shutting down");
         try {
             network.close();
+            groups.close();
         } finally {
             try {
                 logs.close();

@@ -7,6 +7,7 @@ import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.utils.Time;
 
+import dev.nagare.broker.group.CoordinatorRuntime;
 import dev.nagare.broker.metadata.ClusterView;
 import dev.nagare.broker.metadata.ProducerIdAllocator;
 import dev.nagare.broker.network.ApiHandler;
@@ -21,7 +22,8 @@ public final class Apis {
     private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
     private final ApiVersionsResponseData.ApiVersionCollection versions = new ApiVersionsResponseData.ApiVersionCollection();
 
-    public Apis(ClusterView cluster, PartitionManager partitions, ProducerIdAllocator producerIds, Time time) {
+    public Apis(ClusterView cluster, PartitionManager partitions, ProducerIdAllocator producerIds,
+                CoordinatorRuntime groups, Time time) {
         var config = partitions.brokerConfig();
         register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(versions));
         register(ApiKeys.METADATA, new MetadataHandler(cluster, partitions));
@@ -35,6 +37,19 @@ public final class Apis {
         register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(partitions, cluster.nodeId()));
         register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(partitions));
         register(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(partitions, cluster.nodeId()));
+        GroupHandlers group = new GroupHandlers(groups, cluster);
+        register(ApiKeys.FIND_COORDINATOR, group::findCoordinator);
+        register(ApiKeys.JOIN_GROUP, group::joinGroup);
+        register(ApiKeys.SYNC_GROUP, group::syncGroup);
+        register(ApiKeys.HEARTBEAT, group::heartbeat);
+        register(ApiKeys.LEAVE_GROUP, group::leaveGroup);
+        register(ApiKeys.DESCRIBE_GROUPS, group::describeGroups);
+        register(ApiKeys.LIST_GROUPS, group::listGroups);
+        register(ApiKeys.DELETE_GROUPS, group::deleteGroups);
+        OffsetHandlers offsets = new OffsetHandlers(groups, partitions.topics());
+        register(ApiKeys.OFFSET_COMMIT, offsets::offsetCommit);
+        register(ApiKeys.OFFSET_FETCH, offsets::offsetFetch);
+        register(ApiKeys.OFFSET_DELETE, offsets::offsetDelete);
     }
 
     private void register(ApiKeys key, ApiHandler handler) {

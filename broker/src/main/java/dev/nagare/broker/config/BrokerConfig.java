@@ -85,6 +85,18 @@ public final class BrokerConfig {
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
     public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+    public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
+    public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
+    public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    public static final String OFFSETS_COMMIT_TIMEOUT_MS = "offsets.commit.timeout.ms";
+    public static final String OFFSETS_LOAD_BUFFER_SIZE = "offsets.load.buffer.size";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MAX_SIZE = "group.max.size";
 
     /** Every key Nagare honours. */
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -146,7 +158,32 @@ public final class BrokerConfig {
             .define(CONNECTIONS_MAX_IDLE_MS, Type.LONG, 600000L, MEDIUM, "Close connections idle for longer.")
             .define(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, Type.INT, 1000, atLeast(0), MEDIUM,
                     "The most incremental fetch sessions kept.")
-            .define(FETCH_MAX_BYTES, Type.INT, 57671680, atLeast(1024), MEDIUM, "The most bytes one fetch answers.");
+            .define(FETCH_MAX_BYTES, Type.INT, 57671680, atLeast(1024), MEDIUM, "The most bytes one fetch answers.")
+            // The group coordinator and __consumer_offsets (Kafka 4.1's defaults).
+            .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, 50, atLeast(1), HIGH,
+                    "The partitions of __consumer_offsets; fixed once the topic exists.")
+            .define(OFFSETS_TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) 3, atLeast(1), HIGH,
+                    "Accepted; a single node keeps one replica of __consumer_offsets.")
+            .define(OFFSETS_TOPIC_SEGMENT_BYTES, Type.INT, 104857600, atLeast(1), HIGH,
+                    "segment.bytes of __consumer_offsets, kept small for fast compaction and loading.")
+            .define(OFFSETS_RETENTION_MINUTES, Type.INT, 10080, atLeast(1), HIGH,
+                    "A group's offsets are deleted after it has been empty this long (KIP-211).")
+            .define(OFFSETS_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 600000L, atLeast(1), HIGH,
+                    "How often expired offsets are looked for.")
+            .define(OFFSET_METADATA_MAX_BYTES, Type.INT, 4096, HIGH,
+                    "The longest metadata string of a committed offset (OFFSET_METADATA_TOO_LARGE above it).")
+            .define(OFFSETS_COMMIT_TIMEOUT_MS, Type.INT, 5000, atLeast(1), HIGH,
+                    "Accepted; a commit is answered once written to the single local replica.")
+            .define(OFFSETS_LOAD_BUFFER_SIZE, Type.INT, 5242880, atLeast(1), HIGH,
+                    "The read size when __consumer_offsets is replayed at start-up.")
+            .define(GROUP_MIN_SESSION_TIMEOUT_MS, Type.INT, 6000, MEDIUM,
+                    "The shortest session.timeout.ms a member may ask for (INVALID_SESSION_TIMEOUT below it).")
+            .define(GROUP_MAX_SESSION_TIMEOUT_MS, Type.INT, 1800000, MEDIUM,
+                    "The longest session.timeout.ms a member may ask for (INVALID_SESSION_TIMEOUT above it).")
+            .define(GROUP_INITIAL_REBALANCE_DELAY_MS, Type.INT, 3000, MEDIUM,
+                    "How long the first rebalance of an empty group waits for more members to join.")
+            .define(GROUP_MAX_SIZE, Type.INT, Integer.MAX_VALUE, atLeast(1), MEDIUM,
+                    "The most members a classic group may have (GROUP_MAX_SIZE_REACHED beyond).");
 
     private static final Set<String> KAFKA_KEYS = loadKafkaKeys();
 
@@ -310,6 +347,14 @@ public final class BrokerConfig {
 
     public int fetchMaxBytes() {
         return (Integer) values.get(FETCH_MAX_BYTES);
+    }
+
+    public int intValue(String key) {
+        return (Integer) value(key);
+    }
+
+    public long longValue(String key) {
+        return (Long) value(key);
     }
 
     /** log.retention.ms, else .minutes, else .hours, as Kafka resolves them. */

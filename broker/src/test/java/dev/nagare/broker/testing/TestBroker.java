@@ -21,12 +21,14 @@ public final class TestBroker implements BrokerUnderTest {
 
     private final Path dataDir;
     private final Map<String, String> overrides;
+    private final Time time;
     private Broker broker;
     private int port;
 
-    private TestBroker(Path dataDir, Map<String, String> overrides) {
+    private TestBroker(Path dataDir, Map<String, String> overrides, Time time) {
         this.dataDir = dataDir;
         this.overrides = overrides;
+        this.time = time;
     }
 
     public static TestBroker start(Path dataDir) throws Exception {
@@ -34,7 +36,12 @@ public final class TestBroker implements BrokerUnderTest {
     }
 
     public static TestBroker start(Path dataDir, Map<String, String> overrides) throws Exception {
-        TestBroker b = new TestBroker(dataDir, new HashMap<>(overrides));
+        return start(dataDir, overrides, Time.SYSTEM);
+    }
+
+    /** A broker whose clock is {@code time} (e.g. a {@link SkewedTime} a test moves forward). */
+    public static TestBroker start(Path dataDir, Map<String, String> overrides, Time time) throws Exception {
+        TestBroker b = new TestBroker(dataDir, new HashMap<>(overrides), time);
         b.boot(0);
         return b;
     }
@@ -44,7 +51,7 @@ public final class TestBroker implements BrokerUnderTest {
         props.put("log.dirs", dataDir.toString());
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + listenPort);
         props.putAll(overrides);
-        broker = Broker.start(new BrokerConfig(props), Time.SYSTEM);
+        broker = Broker.start(new BrokerConfig(props), time);
         port = broker.boundAddress().getPort();
     }
 
