@@ -1,6 +1,7 @@
 package dev.nagare.broker.testing;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
@@ -8,7 +9,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * The broker a client-compatibility test talks to: Nagare ({@link TestBroker}) unless the system property
+ * The broker a client-compatibility test talks to: Nagare ({@link TestBroker}, its clock a {@link SkewedTime}) unless the system property
  * {@value #PEER_KAFKA_PROPERTY} names a port and a directory ({@code 19092:/tmp/pk}) for a real Apache Kafka
  * ({@link PeerKafka}), to check that a test expects what Kafka does.
  */
@@ -20,13 +21,19 @@ public interface BrokerUnderTest extends AutoCloseable {
     static BrokerUnderTest start(Path dataDir, Map<String, String> overrides) throws Exception {
         String peer = System.getProperty(PEER_KAFKA_PROPERTY, "");
         if (peer.isEmpty()) {
-            return TestBroker.start(dataDir, overrides);
+            return TestBroker.start(dataDir, overrides, new SkewedTime());
         }
         String[] portAndDir = peer.split(":", 2);
         return PeerKafka.start(Integer.parseInt(portAndDir[0]), Path.of(portAndDir[1]), overrides);
     }
 
     String bootstrap();
+
+    /**
+     * Lets {@code time} pass on the broker's wall clock (for offset expiry): at once for Nagare started here, whose clock
+     * is a {@link SkewedTime}; in real time, by sleeping, for a peer Kafka, whose clock cannot be moved.
+     */
+    void passTime(Duration time) throws InterruptedException;
 
     /** Stops cleanly and starts again at the same address with the same data. */
     void restart() throws Exception;

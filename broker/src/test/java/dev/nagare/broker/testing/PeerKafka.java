@@ -2,6 +2,7 @@ package dev.nagare.broker.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,11 @@ public final class PeerKafka implements BrokerUnderTest {
     @Override
     public String bootstrap() {
         return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public void passTime(Duration time) throws InterruptedException {
+        Thread.sleep(time.toMillis());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.nagare.broker.testing;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -53,6 +54,15 @@ public final class TestBroker implements BrokerUnderTest {
         props.putAll(overrides);
         broker = Broker.start(new BrokerConfig(props), time);
         port = broker.boundAddress().getPort();
+    }
+
+    /** Moves the broker's wall clock forward; only for a broker started with a {@link SkewedTime}. */
+    @Override
+    public void passTime(Duration skip) {
+        if (!(time instanceof SkewedTime skewed)) {
+            throw new IllegalStateException("This broker runs on " + time + ", not on a SkewedTime a test can move");
+        }
+        skewed.advance(skip.toMillis());
     }
 
     /** Stops cleanly and starts again on the same port with the same data. */
