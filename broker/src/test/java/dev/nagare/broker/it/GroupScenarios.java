@@ -105,9 +105,9 @@ abstract class GroupScenarios {
         GroupMember a = join(Member.of(name, topic));
         a.awaitAssignment("all 4 partitions", WAIT, p -> p.equals(partitions(topic, 0, 1, 2, 3)));
         GroupMember b = join(Member.of(name, topic));
-        Set<TopicPartition> ofA = a.awaitAssignment("2 partitions", WAIT, p -> p.size() == 2).partitions();
-        Set<TopicPartition> ofB = b.awaitAssignment("2 partitions", WAIT, p -> p.size() == 2).partitions();
-        assertDividedBetween(topic, ofA, ofB);
+        List<Set<TopicPartition>> halves = awaitHalves(topic, a, b);
+        Set<TopicPartition> ofA = halves.get(0);
+        Set<TopicPartition> ofB = halves.get(1);
 
         Map<String, TopicPartition> produced = produce(topic, 0, 200);
         Set<String> forA = keysIn(produced, ofA);
@@ -133,16 +133,14 @@ abstract class GroupScenarios {
         a.awaitAssignment("all 4 partitions", WAIT, all::equals);
 
         GroupMember b = join(Member.of(name, topic));
-        assertDividedBetween(topic, a.awaitAssignment("2 partitions", WAIT, p -> p.size() == 2).partitions(),
-                b.awaitAssignment("2 partitions", WAIT, p -> p.size() == 2).partitions());
+        awaitHalves(topic, a, b);
 
         b.stop();
         a.awaitAssignment("all 4 partitions, before a session timeout since B left", Duration.ofMillis(SESSION_TIMEOUT_MS),
                 all::equals);
 
         GroupMember c = join(Member.of(name, topic));
-        assertDividedBetween(topic, a.awaitAssignment("2 partitions", WAIT, p -> p.size() == 2).partitions(),
-                c.awaitAssignment("2 partitions", WAIT, p -> p.size() == 2).partitions());
+        awaitHalves(topic, a, c);
 
         long killed = System.nanoTime();
         c.kill();
@@ -187,9 +185,9 @@ abstract class GroupScenarios {
         GroupMember a = join(staticA);
         a.awaitAssignment("all 4 partitions", WAIT, p -> p.size() == 4);
         GroupMember b = join(Member.of(name, topic));
-        Set<TopicPartition> ofA = a.awaitAssignment("2 partitions", WAIT, p -> p.size() == 2).partitions();
-        Set<TopicPartition> ofB = b.awaitAssignment("2 partitions", WAIT, p -> p.size() == 2).partitions();
-        assertDividedBetween(topic, ofA, ofB);
+        List<Set<TopicPartition>> halves = awaitHalves(topic, a, b);
+        Set<TopicPartition> ofA = halves.get(0);
+        Set<TopicPartition> ofB = halves.get(1);
         int eventsOfB = b.events().size();
 
         a.stop();
@@ -279,6 +277,18 @@ abstract class GroupScenarios {
             }
         });
         return keys;
+    }
+
+    /**
+     * Waits until the two members of a group on a 4-partition topic hold two partitions each, and checks that together
+     * they hold each partition once; returns their assignments.
+     */
+    private static List<Set<TopicPartition>> awaitHalves(String topic, GroupMember one, GroupMember other)
+            throws InterruptedException {
+        Set<TopicPartition> ofOne = one.awaitAssignment("2 partitions", WAIT, p -> p.size() == 2).partitions();
+        Set<TopicPartition> ofOther = other.awaitAssignment("2 partitions", WAIT, p -> p.size() == 2).partitions();
+        assertDividedBetween(topic, ofOne, ofOther);
+        return List.of(ofOne, ofOther);
     }
 
     private static void assertDividedBetween(String topic, Set<TopicPartition> one, Set<TopicPartition> other) {
