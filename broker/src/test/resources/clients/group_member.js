@@ -1,6 +1,6 @@
 // One member of a consumer group, with kafkajs, for Nagare's group tests (see GroupClient.java).
 //
-// Usage: node group_member.js BOOTSTRAP GROUP TOPIC[,TOPIC...] earliest|latest commit|no-commit SESSION_TIMEOUT_MS
+// Usage: node group_member.js BOOTSTRAP GROUP TOPIC[,TOPIC...] earliest|latest commit|no-commit SESSION_TIMEOUT_MS HEARTBEAT_MS
 //
 // Prints one line per event, which GroupMember.java parses:
 //   assigned TOPIC-PARTITION ...   after each join and sync (possibly nothing after "assigned")
@@ -13,7 +13,7 @@
 'use strict';
 const { Kafka, logLevel } = require('kafkajs');
 
-const [bootstrap, group, topics, reset, commit, sessionTimeoutMs] = process.argv.slice(2);
+const [bootstrap, group, topics, reset, commit, sessionTimeoutMs, heartbeatMs] = process.argv.slice(2);
 
 function say(...words) {
   process.stdout.write(words.join(' ') + '\n');
@@ -32,7 +32,7 @@ async function main() {
   const consumer = kafka.consumer({
     groupId: group,
     sessionTimeout: Number(sessionTimeoutMs),
-    heartbeatInterval: 500,
+    heartbeatInterval: Number(heartbeatMs),
     maxWaitTimeInMs: 200,
     retry: { retries: 10, initialRetryTime: 100 },
   });

@@ -1,6 +1,6 @@
 """One member of a consumer group, with kafka-python, for Nagare's group tests (see GroupClient.java).
 
-Usage: group_member.py BOOTSTRAP GROUP TOPIC[,TOPIC...] earliest|latest commit|no-commit SESSION_TIMEOUT_MS
+Usage: group_member.py BOOTSTRAP GROUP TOPIC[,TOPIC...] earliest|latest commit|no-commit SESSION_TIMEOUT_MS HEARTBEAT_MS
 
 Prints one line per event, flushed at once, which GroupMember.java parses:
     assigned TOPIC-PARTITION ...      after each rebalance (possibly nothing after "assigned")
@@ -15,7 +15,7 @@ import sys
 
 from kafka import ConsumerRebalanceListener, KafkaConsumer
 
-bootstrap, group, topics, reset, commit, session_timeout_ms = sys.argv[1:7]
+bootstrap, group, topics, reset, commit, session_timeout_ms, heartbeat_ms = sys.argv[1:8]
 stopping = False
 
 
@@ -52,7 +52,7 @@ consumer = KafkaConsumer(
     auto_offset_reset=reset,
     enable_auto_commit=False,
     session_timeout_ms=int(session_timeout_ms),
-    heartbeat_interval_ms=500,
+    heartbeat_interval_ms=int(heartbeat_ms),
     fetch_max_wait_ms=200,
 )
 consumer.subscribe(topics.split(","), listener=Listener())

@@ -98,7 +98,8 @@ public enum GroupClient {
 
     private static List<String> script(String interpreter, String name, String bootstrap, Member m) {
         return List.of(interpreter, resource(name).toString(), bootstrap, m.group(), String.join(",", m.topics()),
-                m.reset(), m.commits() ? "commit" : "no-commit", Integer.toString(m.sessionTimeoutMs()));
+                m.reset(), m.commits() ? "commit" : "no-commit", Integer.toString(m.sessionTimeoutMs()),
+                Integer.toString(HEARTBEAT_INTERVAL_MS));
     }
 
     private static Path resource(String name) {
