@@ -114,11 +114,12 @@ abstract class GroupScenarios {
         Set<String> forB = keysIn(produced, ofB);
         a.awaitRecords(forA.size(), WAIT);
         b.awaitRecords(forB.size(), WAIT);
+        assertEquals(ofA, a.assignment(), "no rebalance while reading\n" + a.describe());
+        assertEquals(ofB, b.assignment(), "no rebalance while reading\n" + b.describe());
         a.stop();
         b.stop();
         assertKeys(forA, a);
         assertKeys(forB, b);
-        assertEquals(ofA, a.assignment(), "no rebalance while reading\n" + a.describe());
     }
 
     /**

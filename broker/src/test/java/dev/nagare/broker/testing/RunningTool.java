@@ -84,9 +84,13 @@ public final class RunningTool implements AutoCloseable {
         }
     }
 
-    /** SIGTERM, then waits for the exit and the last line of output; returns the exit code. */
+    /**
+     * SIGTERM, then waits for the exit and the last line of output; returns the exit code. The signal goes through
+     * {@link ProcessHandle}: {@link Process#destroy()} would also close our end of the output pipe, losing what the
+     * tool prints while it stops and making its next write fail (EPIPE; node then exits with 1).
+     */
     public int stop() throws InterruptedException {
-        process.destroy();
+        process.toHandle().destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("Did not stop within 30 s of SIGTERM\n" + describe());
@@ -97,7 +101,7 @@ public final class RunningTool implements AutoCloseable {
 
     /** SIGKILL: the tool gets no chance to say goodbye to anyone. */
     public void kill() throws InterruptedException {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
         reader.join(TimeUnit.SECONDS.toMillis(10));
     }
