@@ -218,5 +218,4 @@ final class GroupHandlers {
             request.respond(response);
         });
     }
-
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
 
 /**
  * One group of the classic rebalance protocol (JoinGroup/SyncGroup/Heartbeat), and the offsets it has committed.
@@ -176,6 +177,20 @@ final class ClassicGroup {
             }
         }
         return Optional.of(topics);
+    }
+
+    /**
+     * Checks a request's member against the group: FENCED_INSTANCE_ID when its instance id belongs to another member
+     * id, UNKNOWN_MEMBER_ID when the member is not in the group.
+     */
+    Errors validateMember(String memberId, String instanceId) {
+        if (instanceId != null) {
+            String current = staticMembers.get(instanceId);
+            if (current != null && !current.equals(memberId)) {
+                return Errors.FENCED_INSTANCE_ID;
+            }
+        }
+        return hasMember(memberId) ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
     }
 
     void transitionTo(State next) {

@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.nagare.broker.config.BrokerConfig;
 import dev.nagare.broker.metadata.TopicInfo;
-import dev.nagare.broker.network.NamedThreadFactory;
 import dev.nagare.broker.partition.Partition;
 import dev.nagare.broker.partition.PartitionManager;
 import dev.nagare.storage.LogReadInfo;
@@ -67,7 +66,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
         this.partitions = partitions;
         this.config = partitions.brokerConfig();
         this.time = time;
-        this.executor = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("nagare-group-coordinator"));
+        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "nagare-group-coordinator");
+            t.setDaemon(true);
+            return t;
+        });
         this.executor.setRemoveOnCancelPolicy(true);
         this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         GroupSettings settings = GroupSettings.from(config);
@@ -81,6 +84,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
                     settings.offsetsRetentionMs(), settings.retentionCheckIntervalMs(), settings.maxMetadataBytes());
         }
         this.coordinator = new GroupCoordinator(settings, new ExecutorTimer(), time, this::write);
+        partitions.topics().onDelete(topic -> {
+            if (!topic.name().equals(OFFSETS_TOPIC)) {
+                submit(c -> c.topicDeleted(topic.name()));
+            }
+        });
     }
 
     /** Starts loading {@code __consumer_offsets} in the background. */

@@ -157,7 +157,7 @@ public final class GroupCoordinator {
         if (generationId < 0 && memberId.isEmpty() && instanceId == null) {
             return g.members.isEmpty() ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
         }
-        Errors member = Rebalancer.validateMember(g, memberId, instanceId);
+        Errors member = g.validateMember(memberId, instanceId);
         if (member != Errors.NONE) {
             return member;
         }
@@ -190,10 +190,13 @@ public final class GroupCoordinator {
     }
 
     /**
-     * OffsetDelete: GROUP_ID_NOT_FOUND for an unknown group, NON_EMPTY_GROUP for a group with members that is not
+     * OffsetDelete: INVALID_GROUP_ID for the empty id, GROUP_ID_NOT_FOUND for an unknown group, NON_EMPTY_GROUP for a group with members that is not
      * a consumer group; otherwise per partition GROUP_SUBSCRIBED_TO_TOPIC when a member subscribes to its topic.
      */
     public Errors deleteOffsets(String groupId, List<TopicPartition> partitions, Map<TopicPartition, Errors> result) {
+        if (groupId == null || groupId.isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
         ClassicGroup g = store.get(groupId);
         if (g == null || g.is(State.DEAD)) {
             return Errors.GROUP_ID_NOT_FOUND;
@@ -261,6 +264,23 @@ public final class GroupCoordinator {
         return expired;
     }
 
+    /** A topic was deleted: every group's offsets of it are deleted too, as Kafka does. */
+    public void topicDeleted(String topic) {
+        for (ClassicGroup g : new ArrayList<>(store.all())) {
+            List<CoordinatorRecord> records = new ArrayList<>();
+            for (TopicPartition tp : g.offsets.keySet()) {
+                if (tp.topic().equals(topic)) {
+                    records.add(new CoordinatorRecord.OffsetCommit(g.groupId, tp, null));
+                }
+            }
+            try {
+                store.append(g.groupId, records);
+            } catch (RuntimeException e) {
+                log.warn("Could not delete the offsets of group {} for deleted topic {}", g.groupId, topic, e);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- admin
 
     public DescribeGroupsResponseData.DescribedGroup describeGroup(String groupId) {
@@ -305,12 +325,12 @@ public final class GroupCoordinator {
         return result;
     }
 
-    /** DeleteGroups of one group: INVALID_GROUP_ID, GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP or NONE. */
+    /**
+     * DeleteGroups of one group: GROUP_ID_NOT_FOUND (also for the empty id, as Kafka 4.1 answers), NON_EMPTY_GROUP
+     * or NONE.
+     */
     public Errors deleteGroup(String groupId) {
-        if (groupId == null || groupId.isEmpty()) {
-            return Errors.INVALID_GROUP_ID;
-        }
-        ClassicGroup g = store.get(groupId);
+        ClassicGroup g = groupId == null ? null : store.get(groupId);
         if (g == null || g.is(State.DEAD)) {
             return Errors.GROUP_ID_NOT_FOUND;
         }

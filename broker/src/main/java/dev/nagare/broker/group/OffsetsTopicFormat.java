@@ -16,24 +16,26 @@ import org.apache.kafka.coordinator.group.generated.OffsetCommitValue;
  * The bytes of {@code __consumer_offsets} records, in Kafka 4.1's schemas, so that Kafka's
  * {@code OffsetsMessageFormatter} and {@code GroupMetadataMessageFormatter} decode what Nagare writes.
  *
- * <p>Every key and every value starts with a big-endian int16; the rest is the message in Kafka's classic (not
- * flexible) encoding: strings are int16 length + UTF-8, nullable strings use length -1 for null, byte arrays are
- * int32 length + bytes, arrays are int32 count + elements.
+ * <p>Every key and every value starts with a big-endian int16; the rest is the message in Kafka's encoding for
+ * that version. Classic (v0–v3): strings are int16 length + UTF-8, nullable strings length -1 for null, byte arrays
+ * int32 length + bytes, arrays int32 count + elements. Flexible (v4): strings and arrays carry an unsigned varint of
+ * length + 1, and each structure ends with its tagged fields (a varint count, 0 when none).
  * <pre>
  * key:   int16 type                      1 = offset commit (0 is the legacy name of the same), 2 = group metadata
  *        type 0/1: OffsetCommitKey v0    group string, topic string, partition int32
  *        type 2:   GroupMetadataKey v0   group string
  * value: int16 version, then             (absent: a tombstone)
- *        OffsetCommitValue v3            offset int64, leaderEpoch int32, metadata string, commitTimestamp int64
+ *        OffsetCommitValue v4            offset int64, leaderEpoch int32, metadata compact string,
+ *                                        commitTimestamp int64, tagged fields (tag 0: topic id, not written)
  *        GroupMetadataValue v3           protocolType string, generation int32, protocol nullable string,
  *                                        leader nullable string, currentStateTimestamp int64,
  *                                        members [memberId string, groupInstanceId nullable string,
  *                                        clientId string, clientHost string, rebalanceTimeout int32,
  *                                        sessionTimeout int32, subscription bytes, assignment bytes]
  * </pre>
- * Values of other versions are read (v0–v4 of both); Nagare writes v3, as Kafka 4.1 does for commits without an
- * expiry timestamp and for group metadata. Keys of other record types (KIP-848 consumer groups, share and streams
- * groups) are skipped: Nagare does not write them.
+ * These are the versions Kafka 4.1 writes (read off a Kafka 4.1 broker's {@code __consumer_offsets}); values of
+ * every version v0–v4 are read. Keys of other record types (KIP-848 consumer groups, share and streams groups) are
+ * skipped: Nagare does not write them.
  *
  * <p>Stateless; thread-safe.
  */
@@ -42,7 +44,7 @@ public final class OffsetsTopicFormat {
     static final short OFFSET_COMMIT_TYPE = 1;
     static final short LEGACY_OFFSET_COMMIT_TYPE = 0;
     static final short GROUP_METADATA_TYPE = 2;
-    static final short OFFSET_COMMIT_VALUE_VERSION = 3;
+    static final short OFFSET_COMMIT_VALUE_VERSION = 4;
     static final short GROUP_METADATA_VALUE_VERSION = 3;
 
     private OffsetsTopicFormat() {

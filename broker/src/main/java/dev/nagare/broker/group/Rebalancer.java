@@ -54,29 +54,29 @@ final class Rebalancer {
         String groupId = req.groupId();
         String memberId = req.memberId() == null ? "" : req.memberId();
         if (groupId == null || groupId.isEmpty()) {
-            respond.accept(joinError(Errors.INVALID_GROUP_ID, memberId, version));
+            respond.accept(GroupResponses.joinError(Errors.INVALID_GROUP_ID, memberId, version));
             return;
         }
         GroupSettings s = store.settings;
         if (req.sessionTimeoutMs() < s.minSessionTimeoutMs() || req.sessionTimeoutMs() > s.maxSessionTimeoutMs()) {
-            respond.accept(joinError(Errors.INVALID_SESSION_TIMEOUT, memberId, version));
+            respond.accept(GroupResponses.joinError(Errors.INVALID_SESSION_TIMEOUT, memberId, version));
             return;
         }
         Map<String, byte[]> protocols = GroupMember.protocolsOf(req.protocols());
         ClassicGroup g = store.get(groupId);
         if (g == null && !memberId.isEmpty()) {
-            respond.accept(joinError(Errors.UNKNOWN_MEMBER_ID, memberId, version));
+            respond.accept(GroupResponses.joinError(Errors.UNKNOWN_MEMBER_ID, memberId, version));
             return;
         }
         if (g != null && g.is(State.DEAD)) {
-            respond.accept(joinError(Errors.COORDINATOR_NOT_AVAILABLE, memberId, version));
+            respond.accept(GroupResponses.joinError(Errors.COORDINATOR_NOT_AVAILABLE, memberId, version));
             return;
         }
         boolean supported = g == null
                 ? req.protocolType() != null && !req.protocolType().isEmpty() && !protocols.isEmpty()
                 : g.supports(req.protocolType(), protocols.keySet());
         if (!supported) {
-            respond.accept(joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, memberId, version));
+            respond.accept(GroupResponses.joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, memberId, version));
             return;
         }
         if (g == null) {
@@ -108,13 +108,13 @@ final class Rebalancer {
             }
         }
         if (g.members.size() >= store.settings.maxGroupSize()) {
-            ctx.respond.accept(joinError(Errors.GROUP_MAX_SIZE_REACHED, "", ctx.version));
+            ctx.respond.accept(GroupResponses.joinError(Errors.GROUP_MAX_SIZE_REACHED, "", ctx.version));
             return;
         }
         if (instanceId == null && ctx.version >= 4) {
             g.pendingMembers.add(newId);
             store.timer.schedule(pendingKey(g, newId), ctx.req.sessionTimeoutMs(), () -> expirePending(g, newId));
-            ctx.respond.accept(joinError(Errors.MEMBER_ID_REQUIRED, newId, ctx.version));
+            ctx.respond.accept(GroupResponses.joinError(Errors.MEMBER_ID_REQUIRED, newId, ctx.version));
             return;
         }
         addMemberAndRebalance(g, newId, ctx);
@@ -124,16 +124,16 @@ final class Rebalancer {
         if (g.pendingMembers.remove(memberId)) {
             store.timer.cancel(pendingKey(g, memberId));
             if (g.members.size() >= store.settings.maxGroupSize()) {
-                ctx.respond.accept(joinError(Errors.GROUP_MAX_SIZE_REACHED, memberId, ctx.version));
+                ctx.respond.accept(GroupResponses.joinError(Errors.GROUP_MAX_SIZE_REACHED, memberId, ctx.version));
                 tryCompleteJoin(g);
                 return;
             }
             addMemberAndRebalance(g, memberId, ctx);
             return;
         }
-        Errors fenced = validateMember(g, memberId, ctx.req.groupInstanceId());
+        Errors fenced = g.validateMember(memberId, ctx.req.groupInstanceId());
         if (fenced != Errors.NONE) {
-            ctx.respond.accept(joinError(fenced, memberId, ctx.version));
+            ctx.respond.accept(GroupResponses.joinError(fenced, memberId, ctx.version));
             return;
         }
         GroupMember m = g.members.get(memberId);
@@ -144,7 +144,7 @@ final class Rebalancer {
             }
             case COMPLETING_REBALANCE -> {
                 if (m.matches(ctx.protocols)) {
-                    ctx.respond.accept(currentJoinResponse(g, m, ctx.version, false));
+                    ctx.respond.accept(GroupResponses.currentJoin(g, m, ctx.version, false));
                 } else {
                     updateMember(m, ctx);
                     prepareRebalance(g, "member " + memberId + " changed its protocols");
@@ -155,10 +155,10 @@ final class Rebalancer {
                     updateMember(m, ctx);
                     prepareRebalance(g, "leader or changed member " + memberId + " rejoined");
                 } else {
-                    ctx.respond.accept(currentJoinResponse(g, m, ctx.version, false));
+                    ctx.respond.accept(GroupResponses.currentJoin(g, m, ctx.version, false));
                 }
             }
-            default -> ctx.respond.accept(joinError(Errors.UNKNOWN_MEMBER_ID, memberId, ctx.version));
+            default -> ctx.respond.accept(GroupResponses.joinError(Errors.UNKNOWN_MEMBER_ID, memberId, ctx.version));
         }
     }
 
@@ -167,10 +167,10 @@ final class Rebalancer {
         GroupMember m = old.withId(newId);
         store.timer.cancel(heartbeatKey(g, old.memberId));
         if (old.awaitingJoin != null) {
-            old.awaitingJoin.accept(joinError(Errors.FENCED_INSTANCE_ID, old.memberId, ctx.version));
+            old.awaitingJoin.accept(GroupResponses.joinError(Errors.FENCED_INSTANCE_ID, old.memberId, ctx.version));
         }
         if (old.awaitingSync != null) {
-            old.awaitingSync.accept(syncError(Errors.FENCED_INSTANCE_ID));
+            old.awaitingSync.accept(GroupResponses.syncError(Errors.FENCED_INSTANCE_ID));
         }
         Map<String, GroupMember> reordered = new java.util.LinkedHashMap<>();
         for (var e : g.members.entrySet()) {
@@ -205,7 +205,7 @@ final class Rebalancer {
                         g.groupId, e);
             }
             scheduleHeartbeat(g, m);
-            ctx.respond.accept(currentJoinResponse(g, m, ctx.version, isLeader));
+            ctx.respond.accept(GroupResponses.currentJoin(g, m, ctx.version, isLeader));
             return;
         }
         updateMember(m, ctx);
@@ -255,7 +255,7 @@ final class Rebalancer {
             for (GroupMember m : g.members.values()) {
                 m.assignment = new byte[0];
                 if (m.awaitingSync != null) {
-                    m.awaitingSync.accept(syncError(Errors.REBALANCE_IN_PROGRESS));
+                    m.awaitingSync.accept(GroupResponses.syncError(Errors.REBALANCE_IN_PROGRESS));
                     m.awaitingSync = null;
                 }
             }
@@ -332,7 +332,7 @@ final class Rebalancer {
             m.isNew = false;
             scheduleHeartbeat(g, m);
             if (respond != null) {
-                respond.accept(currentJoinResponse(g, m, Short.MAX_VALUE, false));
+                respond.accept(GroupResponses.currentJoin(g, m, Short.MAX_VALUE, false));
             }
         }
         store.timer.schedule(syncKey(g), g.maxRebalanceTimeoutMs(), () -> syncTimedOut(g, generation));
@@ -367,14 +367,14 @@ final class Rebalancer {
     void sync(SyncGroupRequestData req, short version, Consumer<SyncGroupResponseData> respond) {
         ClassicGroup g = store.get(req.groupId());
         if (g == null) {
-            respond.accept(syncError(Errors.UNKNOWN_MEMBER_ID));
+            respond.accept(GroupResponses.syncError(Errors.UNKNOWN_MEMBER_ID));
             return;
         }
         if (g.is(State.DEAD)) {
-            respond.accept(syncError(Errors.COORDINATOR_NOT_AVAILABLE));
+            respond.accept(GroupResponses.syncError(Errors.COORDINATOR_NOT_AVAILABLE));
             return;
         }
-        Errors invalid = validateMember(g, req.memberId(), req.groupInstanceId());
+        Errors invalid = g.validateMember(req.memberId(), req.groupInstanceId());
         if (invalid == Errors.NONE && req.generationId() != g.generationId) {
             invalid = Errors.ILLEGAL_GENERATION;
         }
@@ -383,12 +383,12 @@ final class Rebalancer {
             invalid = Errors.INCONSISTENT_GROUP_PROTOCOL;
         }
         if (invalid != Errors.NONE) {
-            respond.accept(syncError(invalid));
+            respond.accept(GroupResponses.syncError(invalid));
             return;
         }
         GroupMember m = g.members.get(req.memberId());
         switch (g.state) {
-            case PREPARING_REBALANCE -> respond.accept(syncError(Errors.REBALANCE_IN_PROGRESS));
+            case PREPARING_REBALANCE -> respond.accept(GroupResponses.syncError(Errors.REBALANCE_IN_PROGRESS));
             case COMPLETING_REBALANCE -> {
                 m.awaitingSync = respond;
                 markSynced(g, m);
@@ -398,9 +398,9 @@ final class Rebalancer {
             }
             case STABLE -> {
                 markSynced(g, m);
-                respond.accept(syncResponse(g, m.assignment));
+                respond.accept(GroupResponses.sync(g, m.assignment));
             }
-            default -> respond.accept(syncError(Errors.UNKNOWN_MEMBER_ID));
+            default -> respond.accept(GroupResponses.syncError(Errors.UNKNOWN_MEMBER_ID));
         }
     }
 
@@ -427,7 +427,7 @@ final class Rebalancer {
             log.error("Could not write the assignment of group {}", g.groupId, e);
             for (GroupMember m : g.members.values()) {
                 if (m.awaitingSync != null) {
-                    m.awaitingSync.accept(syncError(Errors.COORDINATOR_NOT_AVAILABLE));
+                    m.awaitingSync.accept(GroupResponses.syncError(Errors.COORDINATOR_NOT_AVAILABLE));
                     m.awaitingSync = null;
                 }
             }
@@ -437,7 +437,7 @@ final class Rebalancer {
         g.transitionTo(State.STABLE);
         for (GroupMember m : g.members.values()) {
             if (m.awaitingSync != null) {
-                m.awaitingSync.accept(syncResponse(g, m.assignment));
+                m.awaitingSync.accept(GroupResponses.sync(g, m.assignment));
                 m.awaitingSync = null;
             }
         }
@@ -453,7 +453,7 @@ final class Rebalancer {
         } else if (g.is(State.DEAD)) {
             error = Errors.COORDINATOR_NOT_AVAILABLE;
         } else {
-            error = validateMember(g, req.memberId(), req.groupInstanceId());
+            error = g.validateMember(req.memberId(), req.groupInstanceId());
             if (error == Errors.NONE && req.generationId() != g.generationId) {
                 error = Errors.ILLEGAL_GENERATION;
             }
@@ -569,11 +569,11 @@ final class Rebalancer {
             g.leaderId = g.members.isEmpty() ? null : g.members.keySet().iterator().next();
         }
         if (m.awaitingJoin != null) {
-            m.awaitingJoin.accept(joinError(toWaiters, m.memberId, Short.MAX_VALUE));
+            m.awaitingJoin.accept(GroupResponses.joinError(toWaiters, m.memberId, Short.MAX_VALUE));
             m.awaitingJoin = null;
         }
         if (m.awaitingSync != null) {
-            m.awaitingSync.accept(syncError(toWaiters));
+            m.awaitingSync.accept(GroupResponses.syncError(toWaiters));
             m.awaitingSync = null;
         }
     }
@@ -595,59 +595,6 @@ final class Rebalancer {
         for (GroupMember m : g.members.values()) {
             scheduleHeartbeat(g, m);
         }
-    }
-
-    /**
-     * Checks a request's member against the group: FENCED_INSTANCE_ID when its instance id belongs to another member
-     * id, UNKNOWN_MEMBER_ID when the member is not in the group.
-     */
-    static Errors validateMember(ClassicGroup g, String memberId, String instanceId) {
-        if (instanceId != null) {
-            String current = g.staticMembers.get(instanceId);
-            if (current != null && !current.equals(memberId)) {
-                return Errors.FENCED_INSTANCE_ID;
-            }
-        }
-        return g.hasMember(memberId) ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
-    }
-
-    // ---------------------------------------------------------------- responses
-
-    /**
-     * The JoinGroup response of the current generation; the leader's lists every member's subscription. Fields a
-     * version lacks are left at their defaults (the network layer writes each version's fields).
-     */
-    private static JoinGroupResponseData currentJoinResponse(ClassicGroup g, GroupMember m, short version,
-                                                             boolean skipAssignment) {
-        JoinGroupResponseData r = new JoinGroupResponseData()
-                .setGenerationId(g.generationId)
-                .setProtocolType(g.protocolType)
-                .setProtocolName(g.protocolName)
-                .setLeader(g.leaderId)
-                .setMemberId(m.memberId)
-                .setSkipAssignment(skipAssignment && version >= 9);
-        if (m.memberId.equals(g.leaderId)) {
-            for (GroupMember each : g.members.values()) {
-                byte[] metadata = each.protocols.get(g.protocolName);
-                r.members().add(new JoinGroupResponseData.JoinGroupResponseMember().setMemberId(each.memberId)
-                        .setGroupInstanceId(each.instanceId).setMetadata(metadata == null ? new byte[0] : metadata));
-            }
-        }
-        return r;
-    }
-
-    static JoinGroupResponseData joinError(Errors error, String memberId, short version) {
-        return new JoinGroupResponseData().setErrorCode(error.code()).setGenerationId(-1)
-                .setProtocolName(null).setLeader("").setMemberId(memberId == null ? "" : memberId);
-    }
-
-    private static SyncGroupResponseData syncResponse(ClassicGroup g, byte[] assignment) {
-        return new SyncGroupResponseData().setProtocolType(g.protocolType).setProtocolName(g.protocolName)
-                .setAssignment(assignment);
-    }
-
-    static SyncGroupResponseData syncError(Errors error) {
-        return new SyncGroupResponseData().setErrorCode(error.code()).setAssignment(new byte[0]);
     }
 
     private static String joinKey(ClassicGroup g) {

@@ -105,7 +105,8 @@ class GroupCoordinatorTest {
         assertEquals(Errors.UNKNOWN_MEMBER_ID, h.commit("g2", "", -1, T0, 5), "admin commit to a live group");
         assertEquals(Errors.NON_EMPTY_GROUP, h.coordinator.deleteGroup("g2"));
         assertEquals(Errors.GROUP_ID_NOT_FOUND, h.coordinator.deleteGroup("missing"));
-        assertEquals(Errors.INVALID_GROUP_ID, h.coordinator.deleteGroup(""));
+        assertEquals(Errors.GROUP_ID_NOT_FOUND, h.coordinator.deleteGroup(""), "Kafka 4.1's answer");
+        assertEquals(Errors.INVALID_GROUP_ID, h.coordinator.deleteOffsets("", List.of(T0), new java.util.HashMap<>()));
     }
 
     @Test
@@ -191,6 +192,38 @@ class GroupCoordinatorTest {
         assertEquals(2, d.members().size());
         assertEquals(Errors.NONE, h.heartbeat("g", m[1].memberId(), 2), "members carry on after a restart");
         assertEquals("B", new String(h.sync("g", m[1].memberId(), 2, Map.of()).get().assignment()));
+    }
+
+    @Test
+    void offsetsOfADeletedTopicAreDeletedFromEveryGroup() {
+        assertEquals(Errors.NONE, h.commit("solo", "", -1, T0, 1));
+        assertEquals(Errors.NONE, h.commit("solo", "", -1, U0, 2));
+        assertEquals(Errors.NONE, h.commit("other", "", -1, T0, 3));
+        h.coordinator.topicDeleted("t");
+        assertEquals(Map.of(U0, 2L), Map.of(U0, h.offsets("solo").get(U0).offset()));
+        assertEquals(1, h.offsets("solo").size());
+        assertEquals(Map.of(), h.offsets("other"));
+        h.restart();
+        assertEquals(1, h.offsets("solo").size());
+    }
+
+    @Test
+    void aBatchedLeaveAnswersEachMemberAndFencesAWrongStaticId() {
+        AtomicReference<JoinGroupResponseData> s = h.join("g", "", "inst", new byte[0]);
+        h.sync("g", s.get().memberId(), 1, Map.of());
+        var req = new org.apache.kafka.common.message.LeaveGroupRequestData().setGroupId("g");
+        req.members().add(new org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity()
+                .setMemberId("other-id").setGroupInstanceId("inst"));
+        req.members().add(new org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity()
+                .setMemberId("nobody"));
+        var r = h.coordinator.leaveGroup(req, (short) 5);
+        assertEquals(List.of(Errors.FENCED_INSTANCE_ID.code(), Errors.UNKNOWN_MEMBER_ID.code()),
+                r.members().stream().map(m -> m.errorCode()).toList());
+        req.members().clear();
+        req.members().add(new org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity()
+                .setMemberId("").setGroupInstanceId("inst"));
+        assertEquals(Errors.NONE.code(), h.coordinator.leaveGroup(req, (short) 5).members().get(0).errorCode());
+        assertEquals("Empty", h.coordinator.describeGroup("g").groupState());
     }
 
     @Test

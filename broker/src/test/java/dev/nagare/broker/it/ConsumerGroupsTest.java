@@ -35,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.nagare.broker.testing.GroupMemberMain;
 import dev.nagare.broker.testing.SkewedTime;
 import dev.nagare.broker.testing.TestBroker;
 
@@ -135,6 +136,29 @@ class ConsumerGroupsTest {
                 () -> a.assignment().size() == 2 && slow.assignment().size() == 2);
         // slow stops polling: after max.poll.interval.ms it is out of the group and a gets everything back
         pollUntil(a, () -> a.assignment().size() == 4);
+    }
+
+    @Test
+    void rebalanceWhenAMemberDies() throws Exception {
+        createTopic("tasks", 4);
+        KafkaConsumer<byte[], byte[]> survivor = consumer("crew", Map.of());
+        survivor.subscribe(List.of("tasks"));
+        pollUntil(survivor, () -> survivor.assignment().size() == 4);
+        Process member = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), GroupMemberMain.class.getName(),
+                broker.bootstrap(), "crew", "tasks", "6000").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("member.log").toFile()).start();
+        try {
+            pollUntil(survivor, () -> survivor.assignment().size() == 2);
+            member.destroyForcibly().waitFor(); // SIGKILL: no LeaveGroup, no more heartbeats
+            long killedAt = System.nanoTime();
+            pollUntil(survivor, () -> survivor.assignment().size() == 4);
+            long tookMs = (System.nanoTime() - killedAt) / 1_000_000;
+            assertTrue(tookMs >= 3000, "the dead member's partitions moved only once its session ran out, after "
+                    + tookMs + " ms");
+        } finally {
+            member.destroyForcibly();
+        }
     }
 
     @Test

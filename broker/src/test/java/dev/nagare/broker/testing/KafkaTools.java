@@ -41,6 +41,13 @@ public final class KafkaTools {
         return dir;
     }
 
+    /** Runs a tool that is pointed at a broker with {@code --bootstrap-server}, with a minute to finish and no stdin. */
+    public static Result run(String bootstrap, String mainClass, String... args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("--bootstrap-server", bootstrap));
+        all.addAll(List.of(args));
+        return run(60, null, mainClass, all.toArray(String[]::new));
+    }
+
     public static Result run(long timeoutSeconds, String stdin, String mainClass, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",

@@ -17,8 +17,19 @@ import org.apache.kafka.common.utils.Time;
 import dev.nagare.broker.Broker;
 import dev.nagare.broker.config.BrokerConfig;
 
-/** A real Nagare broker in this JVM, on a free port of 127.0.0.1, with its data in a test's temporary directory. */
+/**
+ * A real Nagare broker in this JVM, on a free port of 127.0.0.1, with its data in a test's temporary directory.
+ *
+ * <p>{@link #startOrPeer} can hand out a real Apache Kafka that is already running instead, to check a test's
+ * expectations against Kafka itself; {@link BrokerUnderTest#start} starts (and restarts) one of its own.
+ */
 public final class TestBroker implements BrokerUnderTest {
+
+    /**
+     * The system property naming a running Apache Kafka on 127.0.0.1 by its port (one that
+     * {@code /work/shared/tools/peer-kafka/start.sh} started) for {@link #startOrPeer}.
+     */
+    public static final String PEER_PORT_PROPERTY = "nagare.test.peer.port";
 
     private final Path dataDir;
     private final Map<String, String> overrides;
@@ -47,6 +58,21 @@ public final class TestBroker implements BrokerUnderTest {
         return b;
     }
 
+    /**
+     * The Apache Kafka on 127.0.0.1 whose port {@value #PEER_PORT_PROPERTY} names, when that property is set (the test
+     * then checks Kafka, and must have been written for a broker that outlives it: its topics and groups stay there);
+     * otherwise a new Nagare as {@link #start(Path, Map)} starts it.
+     */
+    public static TestBroker startOrPeer(Path dataDir, Map<String, String> overrides) throws Exception {
+        String peerPort = System.getProperty(PEER_PORT_PROPERTY);
+        if (peerPort == null) {
+            return start(dataDir, overrides);
+        }
+        TestBroker peer = new TestBroker(dataDir, Map.of(), Time.SYSTEM);
+        peer.port = Integer.parseInt(peerPort);
+        return peer;
+    }
+
     private void boot(int listenPort) throws IOException, InterruptedException {
         Map<String, String> props = new HashMap<>();
         props.put("log.dirs", dataDir.toString());
@@ -68,6 +94,9 @@ public final class TestBroker implements BrokerUnderTest {
     /** Stops cleanly and starts again on the same port with the same data. */
     @Override
     public void restart() throws Exception {
+        if (broker == null) {
+            throw new IllegalStateException("a peer Kafka is not restarted from a test");
+        }
         broker.close();
         boot(port);
     }
