@@ -11,11 +11,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * The broker a client-compatibility test talks to: Nagare ({@link TestBroker}, its clock a {@link SkewedTime}) unless the system property
  * {@value #PEER_KAFKA_PROPERTY} names a port and a directory ({@code 19092:/tmp/pk}) for a real Apache Kafka
- * ({@link PeerKafka}), to check that a test expects what Kafka does.
+ * ({@link PeerKafka}) that this starts, configures like the Nagare it replaces, and restarts, to check that a test
+ * expects what Kafka does. ({@link TestBroker#startOrPeer} instead attaches to a Kafka already running, which
+ * cannot be configured per test or restarted.)
  */
 public interface BrokerUnderTest extends AutoCloseable {
 
-    String PEER_KAFKA_PROPERTY = "nagare.it.peerKafka";
+    String PEER_KAFKA_PROPERTY = "nagare.test.peer.start";
 
     /** Starts Nagare with its data in {@code dataDir}, or the peer Kafka (see above); both with these settings. */
     static BrokerUnderTest start(Path dataDir, Map<String, String> overrides) throws Exception {
