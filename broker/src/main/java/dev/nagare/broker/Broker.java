@@ -24,6 +24,7 @@ import dev.nagare.broker.metadata.TopicInfo;
 import dev.nagare.broker.metadata.TopicRegistry;
 import dev.nagare.broker.network.NetworkServer;
 import dev.nagare.broker.partition.PartitionManager;
+import dev.nagare.storage.CleanerConfig;
 import dev.nagare.storage.LogConfig;
 import dev.nagare.storage.LogManager;
 
@@ -73,7 +74,7 @@ public final class Broker implements AutoCloseable {
         NodeIdentity identity = NodeIdentity.loadOrCreate(logDir, config.nodeId());
         TopicRegistry topics = new TopicRegistry(logDir);
         LogManager logs = LogManager.open(logDir, tp -> logConfigFor(topics, config, tp), time,
-                config.retentionCheckIntervalMs());
+                config.retentionCheckIntervalMs(), cleanerConfig(config));
         NetworkServer network = null;
         CoordinatorRuntime groups = null;
         try {
@@ -108,6 +109,12 @@ public final class Broker implements AutoCloseable {
             logs.close();
             throw e;
         }
+    }
+
+    private static CleanerConfig cleanerConfig(BrokerConfig config) {
+        return new CleanerConfig((Boolean) config.value(BrokerConfig.LOG_CLEANER_ENABLE),
+                (Long) config.value(BrokerConfig.LOG_CLEANER_BACKOFF_MS),
+                (Long) config.value(BrokerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE));
     }
 
     private static LogConfig logConfigFor(TopicRegistry topics, BrokerConfig config, TopicPartition tp) {

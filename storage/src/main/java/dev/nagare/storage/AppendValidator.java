@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
@@ -11,13 +12,18 @@ import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.BufferSupplier;
+import org.apache.kafka.common.utils.CloseableIterator;
 
 /**
- * Checks the batches of one produce request by their headers only (records are never iterated): magic 2, CRC, base
- * offset 0, size limits, not transactional, not control, CreateTime within the configured bounds. Order of checks
- * and exceptions are those listed on {@link Log#append}.
+ * Checks the batches of one produce request by their headers only: magic 2, CRC, base offset 0, size limits, not
+ * transactional, not control, CreateTime within the configured bounds. Order of checks and exceptions are those
+ * listed on {@link Log#append}. Records are iterated (and decompressed) only in a compacted log, to refuse a record
+ * without key as Kafka does ({@code InvalidRecordException}, error INVALID_RECORD): compaction keeps the newest
+ * record per key, and a keyless one has none.
  *
  * <p>Stateless; runs on the appending thread before the log lock is taken.
  */
@@ -29,7 +35,7 @@ final class AppendValidator {
     record Validated(List<MutableRecordBatch> batches, int sizeInBytes) {
     }
 
-    static Validated validate(MemoryRecords records, LogConfig config, long now) {
+    static Validated validate(MemoryRecords records, LogConfig config, long now, TopicPartition tp) {
         List<MutableRecordBatch> batches = new ArrayList<>(1);
         int total = 0;
         for (MutableRecordBatch batch : records.batches()) {
@@ -56,6 +62,9 @@ final class AppendValidator {
             if (config.timestampType() == TimestampType.CREATE_TIME) {
                 checkTimestamp(batch.maxTimestamp(), config, now);
             }
+            if (config.cleanup().compact()) {
+                requireKeys(batch, tp);
+            }
             total += size;
             batches.add(batch);
         }
@@ -71,6 +80,17 @@ final class AppendValidator {
                     + config.segmentBytes());
         }
         return new Validated(batches, total);
+    }
+
+    private static void requireKeys(MutableRecordBatch batch, TopicPartition tp) {
+        try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+            while (records.hasNext()) {
+                if (!records.next().hasKey()) {
+                    throw new InvalidRecordException("Compacted topic cannot accept message without key in topic "
+                            + "partition " + tp + ".");
+                }
+            }
+        }
     }
 
     private static void checkTimestamp(long maxTimestamp, LogConfig config, long now) {

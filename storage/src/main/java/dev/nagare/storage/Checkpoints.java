@@ -11,8 +11,8 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * An offset checkpoint file ({@code recovery-point-offset-checkpoint}, {@code log-start-offset-checkpoint}) in
- * Kafka's text format, UTF-8, one item per line, {@code \n} line ends:
+ * An offset checkpoint file ({@code recovery-point-offset-checkpoint}, {@code log-start-offset-checkpoint},
+ * {@code cleaner-offset-checkpoint}) in Kafka's text format, UTF-8, one item per line, {@code \n} line ends:
  * <pre>
  * 0                      version
  * 2                      number of entries
@@ -22,7 +22,7 @@ import org.apache.kafka.common.TopicPartition;
  * Written atomically: to {@code <name>.tmp}, fsynced, renamed over the old file. A missing or malformed file reads
  * as empty (every partition is then recovered from its first segment).
  *
- * <p>Stateless; callers serialize writes of one file (LogManager's checkpoint lock).
+ * <p>Stateless; callers serialize writes of one file (LogManager's checkpoint lock, LogCleaner's).
  */
 final class Checkpoints {
     private Checkpoints() {

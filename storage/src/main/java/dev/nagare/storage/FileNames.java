@@ -18,7 +18,9 @@ import org.apache.kafka.common.TopicPartition;
  *     00000000000000000000.timeindex       time index ({@link TimeIndex})
  *     00000000000000001234.snapshot        producer state at offset 1234 ({@link ProducerSnapshotFile})
  *     *.deleted                            a deleted segment's files, removed after file.delete.delay.ms
+ *     *.cleaned, *.swap, *.swapout         a cleaning in progress ({@link SegmentSwap})
  *   topic-N.&lt;uuidhex&gt;-delete/              a deleted partition, removed in the background
+ *   cleaner-offset-checkpoint              {@link Checkpoints} text file: where each compacted log's dirty part starts
  * </pre>
  *
  * <p>Stateless.
@@ -30,10 +32,14 @@ final class FileNames {
     static final String SNAPSHOT_SUFFIX = ".snapshot";
     static final String DELETED_SUFFIX = ".deleted";
     static final String TMP_SUFFIX = ".tmp";
+    static final String CLEANED_SUFFIX = ".cleaned";
+    static final String SWAP_SUFFIX = ".swap";
+    static final String SWAPOUT_SUFFIX = ".swapout";
     static final String DIR_DELETE_SUFFIX = "-delete";
     static final String CLEAN_SHUTDOWN_MARKER = ".nagare_clean_shutdown";
     static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
     static final String LOG_START_CHECKPOINT = "log-start-offset-checkpoint";
+    static final String CLEANER_CHECKPOINT = "cleaner-offset-checkpoint";
 
     private FileNames() {
     }
@@ -53,6 +59,11 @@ final class FileNames {
 
     static Path timeIndexFile(Path dir, long baseOffset) {
         return dir.resolve(offsetPrefix(baseOffset) + TIME_INDEX_SUFFIX);
+    }
+
+    /** {@code file} with {@code suffix} appended to its name ({@code file} itself for ""). */
+    static Path withSuffix(Path file, String suffix) {
+        return suffix.isEmpty() ? file : file.resolveSibling(file.getFileName() + suffix);
     }
 
     static Path snapshotFile(Path dir, long offset) {

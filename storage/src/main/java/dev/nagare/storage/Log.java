@@ -36,7 +36,8 @@ import org.apache.kafka.common.utils.Time;
  * {@code file.delete.delay.ms}, so a read that found it just before still succeeds. {@link #flush} is serialized
  * on a separate flush lock so an fsync never blocks appends.
  *
- * <p>Time-based rolling: {@code segment.ms} counts from the broker clock when the segment received its first batch
+ * <p>Time-based rolling: {@code segment.ms} (in a compacted log at most {@code max.compaction.lag.ms}, see
+ * {@link LogConfig#rollMs()}) counts from the broker clock when the segment received its first batch
  * (after a restart, from that batch's max timestamp, since the broker time is not stored). Unlike Kafka, a
  * producer's clock skew therefore cannot cause or prevent rolls.
  */
@@ -99,7 +100,8 @@ public final class Log {
      * Validates, stamps and writes the batches of one produce request for this partition, returning once they are
      * written to the segment file (page cache; not fsynced — see {@link LogManager#flushAsync}).
      *
-     * <p>Never decodes records one by one: each batch is checked by its header (magic 2, size, CRC, base offset 0,
+     * <p>Never decodes records one by one (except in a compacted log, where every record must have a key, which
+     * Kafka checks the same way): each batch is checked by its header (magic 2, size, CRC, base offset 0,
      * not transactional or control), then its base offset (and partition leader epoch, and for LOG_APPEND_TIME
      * the max timestamp and attributes, recomputing the CRC) is written in place in {@code records}' buffer, and
      * the buffer is written to the file as it is, with one positional write (a direct buffer is not copied).
@@ -109,7 +111,8 @@ public final class Log {
      * (see the class comment) or when an index is full.
      *
      * @throws org.apache.kafka.common.errors.CorruptRecordException         bad CRC, truncated batch, wrong magic
-     * @throws org.apache.kafka.common.InvalidRecordException                base offset not 0, control batch from a client
+     * @throws org.apache.kafka.common.InvalidRecordException                base offset not 0, control batch from a client,
+     *                                                                      a record without key in a compacted log
      * @throws org.apache.kafka.common.errors.RecordTooLargeException        a batch larger than max.message.bytes
      * @throws org.apache.kafka.common.errors.RecordBatchTooLargeException   the whole set larger than segment.bytes
      * @throws org.apache.kafka.common.errors.InvalidTimestampException      CreateTime outside the before/after bounds
@@ -122,7 +125,7 @@ public final class Log {
     public AppendResult append(MemoryRecords records, int leaderEpoch) {
         LogConfig cfg = config;
         long now = time.milliseconds();
-        AppendValidator.Validated valid = AppendValidator.validate(records, cfg, now);
+        AppendValidator.Validated valid = AppendValidator.validate(records, cfg, now, topicPartition);
         boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
         lock.lock();
         try {
@@ -175,7 +178,7 @@ public final class Log {
         }
         long rollFrom = s.rollingBasedTimestamp();
         boolean roll = (long) s.size() + bytes > cfg.segmentBytes()
-                || rollFrom >= 0 && now - rollFrom > cfg.segmentMs()
+                || rollFrom >= 0 && now - rollFrom > cfg.rollMs()
                 || s.offsetIndex.isFull() || s.timeIndex.isFull()
                 || lastOffset - s.baseOffset > Integer.MAX_VALUE;
         return roll ? roll(e) : s;
@@ -371,7 +374,8 @@ public final class Log {
     /**
      * Retention: deletes the oldest whole segments that lie below the log start offset, whose max timestamp is older
      * than {@code retention.ms}, or while the log stays at least {@code retention.bytes} without them. The active
-     * segment goes too when it matches (a new one is rolled first, as Kafka does). Returns segments deleted.
+     * segment goes too when it matches (a new one is rolled first, as Kafka does). The last two rules apply only
+     * when the cleanup policy includes {@code delete}. Returns segments deleted.
      */
     int deleteRetentionBreachedSegments() {
         LogConfig cfg = config;
@@ -383,6 +387,9 @@ public final class Log {
             }
             int deleted = deleteSegments((s, next) -> next != null && next.baseOffset <= logStartOffset,
                     "log start offset");
+            if (!cfg.cleanup().delete()) {
+                return deleted; // plain compact: no retention by age or size, as in Kafka
+            }
             if (cfg.retentionMs() >= 0) {
                 deleted += deleteSegments((s, next) -> now - s.largestTimestamp() > cfg.retentionMs(), "retention.ms");
             }
@@ -434,6 +441,60 @@ public final class Log {
         }
         hooks.logStartOffsetMoved(this);
         return doomed.size();
+    }
+
+    /** The segments below the active one, oldest first, as they are now. Any thread. */
+    List<LogSegment> inactiveSegments() {
+        return List.copyOf(segments.headMap(end.segment().baseOffset, false).values());
+    }
+
+    /** The base offset of the active segment (the first offset a cleaning never reaches). Any thread. */
+    long activeSegmentBaseOffset() {
+        return end.segment().baseOffset;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * The cleaner's swap: {@code cleaned} (complete and fsynced, named {@code .cleaned}) replaces the consecutive
+     * inactive segments {@code old}, by {@link SegmentSwap}'s crash-safe protocol; with {@code cleaned} null the old
+     * segments are just removed. Offsets do not change: the replacement holds a subset of the old batches at their
+     * offsets. The new segment enters the map before the old ones leave it, so a lock-free reader always finds a
+     * segment holding every offset still stored; a reader that already holds an old segment keeps reading it until
+     * {@code file.delete.delay.ms} has passed. Takes the log lock for the renames only.
+     *
+     * @return false, changing nothing, when the log was closed or one of {@code old} is no longer in it (retention
+     *         deleted it meanwhile); the caller then deletes {@code cleaned}
+     */
+    boolean replaceSegments(List<LogSegment> old, LogSegment cleaned) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            for (LogSegment s : old) {
+                if (segments.get(s.baseOffset) != s || s == end.segment()) {
+                    return false;
+                }
+            }
+            SegmentSwap.swap(dir, old, cleaned);
+            if (cleaned != null) {
+                segments.put(cleaned.baseOffset, cleaned);
+            }
+            for (LogSegment s : old) {
+                if (cleaned == null || s.baseOffset != cleaned.baseOffset) {
+                    segments.remove(s.baseOffset);
+                }
+                hooks.deleteLater(config.fileDeleteDelayMs(), s + " (compacted)", s::closeAndDelete);
+            }
+            return true;
+        } catch (IOException ex) {
+            throw new KafkaStorageException("Swapping cleaned segments into " + topicPartition + " failed", ex);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** fsyncs everything written so far (the rolled segments' indexes too) and advances the recovery point. */

@@ -18,6 +18,7 @@ import org.apache.kafka.common.record.TimestampType;
  * @param timestampAfterMaxMs      reject (INVALID_TIMESTAMP) CreateTime batches newer than now plus this
  * @param flushIntervalMessages    1 means every append is fsynced before it is acknowledged (group commit)
  * @param fileDeleteDelayMs        how long a deleted segment's files stay (renamed {@code .deleted}) for reads in flight
+ * @param cleanup                  delete and/or compact, and the compaction settings
  */
 public record LogConfig(
         int segmentBytes,
@@ -31,13 +32,39 @@ public record LogConfig(
         long timestampBeforeMaxMs,
         long timestampAfterMaxMs,
         long flushIntervalMessages,
-        long fileDeleteDelayMs) {
+        long fileDeleteDelayMs,
+        CleanupPolicy cleanup) {
+
+    /** A log with {@code cleanup.policy=delete} ({@link CleanupPolicy#DELETE}). */
+    public LogConfig(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes, int indexIntervalBytes,
+                     int segmentIndexBytes, int maxMessageBytes, TimestampType timestampType, long timestampBeforeMaxMs,
+                     long timestampAfterMaxMs, long flushIntervalMessages, long fileDeleteDelayMs) {
+        this(segmentBytes, segmentMs, retentionMs, retentionBytes, indexIntervalBytes, segmentIndexBytes,
+                maxMessageBytes, timestampType, timestampBeforeMaxMs, timestampAfterMaxMs, flushIntervalMessages,
+                fileDeleteDelayMs, CleanupPolicy.DELETE);
+    }
 
     /** Kafka 4.1's defaults. */
     public static LogConfig defaults() {
         return new LogConfig(1024 * 1024 * 1024, 7 * 24 * 3600_000L, 7 * 24 * 3600_000L, -1L, 4096,
                 10 * 1024 * 1024, 1024 * 1024 + 12, TimestampType.CREATE_TIME, Long.MAX_VALUE, 3600_000L,
-                Long.MAX_VALUE, 60_000L);
+                Long.MAX_VALUE, 60_000L, CleanupPolicy.DELETE);
+    }
+
+    /** This config with another cleanup policy. */
+    public LogConfig withCleanup(CleanupPolicy policy) {
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, indexIntervalBytes,
+                segmentIndexBytes, maxMessageBytes, timestampType, timestampBeforeMaxMs, timestampAfterMaxMs,
+                flushIntervalMessages, fileDeleteDelayMs, policy);
+    }
+
+    /**
+     * When the active segment is rolled by age: {@code segment.ms}, or for a compacted log the smaller of it and
+     * {@code max.compaction.lag.ms}, so that no record waits in the active segment (which is never compacted) for
+     * longer than the lag allows (Kafka's rule).
+     */
+    public long rollMs() {
+        return cleanup.compact() ? Math.min(segmentMs, cleanup.maxCompactionLagMs()) : segmentMs;
     }
 
     /** True when every append must be fsynced before it is acknowledged. */

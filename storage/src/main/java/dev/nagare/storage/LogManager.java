@@ -32,13 +32,15 @@ import org.slf4j.LoggerFactory;
  * creates and deletes them, runs retention, checkpoints recovery points and log start offsets, fsyncs with group
  * commit, and writes the clean-shutdown marker on {@link #close()}. See {@link FileNames} for the directory layout.
  *
- * <p>Thread-safe: the logs are in a concurrent map; checkpoint writes are serialized on a checkpoint lock. Runs two
+ * <p>Thread-safe: the logs are in a concurrent map; checkpoint writes are serialized on a checkpoint lock. Runs three
  * threads of its own: {@code nagare-log-maintenance} (retention every {@code log.retention.check.interval.ms},
  * checkpoints every {@value #CHECKPOINT_INTERVAL_MS} ms and whenever a log start offset moved, delayed file
- * deletion checked every {@value #DELETE_CHECK_INTERVAL_MS} ms) and {@code nagare-log-flusher} (group commit, see
- * {@link GroupCommitFlusher}). The threads are scheduled on the wall clock; what they decide (is a segment expired,
- * is a deletion due) uses the injected {@link Time}, so tests drive them with a fake clock through
- * {@link #runRetention()} and {@link #runPendingDeletions()}.
+ * deletion checked every {@value #DELETE_CHECK_INTERVAL_MS} ms), {@code nagare-log-flusher} (group commit, see
+ * {@link GroupCommitFlusher}) and, unless {@code log.cleaner.enable=false}, {@code nagare-log-cleaner} (a compaction
+ * pass every {@code log.cleaner.backoff.ms}, see {@link LogCleaner}). The threads are scheduled on the wall clock;
+ * what they decide (is a segment expired, is a deletion due, is a log dirty enough) uses the injected {@link Time},
+ * so tests drive them with a fake clock through {@link #runRetention()}, {@link #runPendingDeletions()} and
+ * {@link #runCleaner()}.
  */
 public final class LogManager implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
@@ -54,21 +56,21 @@ public final class LogManager implements Closeable {
     private final SegmentDeleter deleter;
     private final GroupCommitFlusher flusher;
     private final ScheduledExecutorService maintenance;
+    private final LogCleaner cleaner;
+    private final ScheduledExecutorService cleanerThread;
     private final Object checkpointLock = new Object();
     private final LogHooks hooks;
     private volatile boolean closed;
 
-    private LogManager(Path logDir, Time time, boolean recoveredCleanly) {
+    private LogManager(Path logDir, Time time, boolean recoveredCleanly, CleanerConfig cleanerConfig) {
         this.logDir = logDir;
         this.time = time;
         this.recoveredCleanly = recoveredCleanly;
         this.deleter = new SegmentDeleter(time);
         this.flusher = new GroupCommitFlusher();
-        this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "nagare-log-maintenance");
-            t.setDaemon(true);
-            return t;
-        });
+        this.maintenance = singleThread("nagare-log-maintenance");
+        this.cleaner = new LogCleaner(logDir, time, cleanerConfig);
+        this.cleanerThread = singleThread("nagare-log-cleaner");
         this.hooks = new LogHooks() {
             @Override
             public void segmentRolled(Log log) {
@@ -89,6 +91,14 @@ public final class LogManager implements Closeable {
         };
     }
 
+    private static ScheduledExecutorService singleThread(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     /**
      * Opens the log directory (creating it), loading every partition directory found in it with the config that
      * {@code configFor} gives for its partition. After a clean shutdown (the {@code .nagare_clean_shutdown} marker is
@@ -98,15 +108,16 @@ public final class LogManager implements Closeable {
      * partitions ({@code -delete}) are removed in the background.
      *
      * @param retentionCheckIntervalMs how often retention runs ({@code log.retention.check.interval.ms})
+     * @param cleaner                  the {@code log.cleaner.*} settings of compaction
      * @throws KafkaStorageException the directory cannot be read or written
      */
     public static LogManager open(Path logDir, Function<TopicPartition, LogConfig> configFor, Time time,
-                                  long retentionCheckIntervalMs) {
+                                  long retentionCheckIntervalMs, CleanerConfig cleaner) {
         try {
             Files.createDirectories(logDir);
             Path marker = logDir.resolve(FileNames.CLEAN_SHUTDOWN_MARKER);
             boolean clean = Files.exists(marker);
-            LogManager m = new LogManager(logDir, time, clean);
+            LogManager m = new LogManager(logDir, time, clean, cleaner);
             Map<TopicPartition, Long> recoveryPoints = Checkpoints.read(logDir.resolve(FileNames.RECOVERY_POINT_CHECKPOINT));
             Map<TopicPartition, Long> startOffsets = Checkpoints.read(logDir.resolve(FileNames.LOG_START_CHECKPOINT));
             try (Stream<Path> dirs = Files.list(logDir)) {
@@ -148,6 +159,11 @@ public final class LogManager implements Closeable {
                 CHECKPOINT_INTERVAL_MS, TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(() -> safely("file deletion", deleter::runDue), DELETE_CHECK_INTERVAL_MS,
                 DELETE_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        if (cleaner.config().enabled()) {
+            long backoff = Math.max(1, cleaner.config().backoffMs());
+            cleanerThread.scheduleWithFixedDelay(() -> safely("cleaner", this::runCleaner), backoff, backoff,
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     private static void safely(String what, Runnable task) {
@@ -206,6 +222,7 @@ public final class LogManager implements Closeable {
             log.closeChannels();
             deleteRecursively(target);
         });
+        cleaner.forget(tp);
         safely("checkpoint", this::writeCheckpoints);
     }
 
@@ -225,6 +242,15 @@ public final class LogManager implements Closeable {
             deleted += log.deleteRetentionBreachedSegments();
         }
         return deleted;
+    }
+
+    /**
+     * Runs one compaction pass now, on the caller's thread: every log with {@code cleanup.policy} compact that needs it
+     * (see {@link LogCleaner}) is cleaned once. Returns one result per log cleaned. Passes never overlap: this waits
+     * for a pass of the cleaner thread in progress.
+     */
+    public List<CleaningResult> runCleaner() {
+        return cleaner.runOnce(logs.values());
     }
 
     /** Deletes now the files whose {@code file.delete.delay.ms} has passed on the clock; returns how many. */
@@ -261,8 +287,13 @@ public final class LogManager implements Closeable {
             return;
         }
         closed = true;
+        cleaner.stop();
+        cleanerThread.shutdown();
         maintenance.shutdown();
         try {
+            if (!cleanerThread.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("The log cleaner did not stop within 30 s");
+            }
             if (!maintenance.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("Log maintenance did not stop within 30 s");
             }

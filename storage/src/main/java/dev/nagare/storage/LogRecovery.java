@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * Loads one partition directory into a {@link Log}.
  *
  * <ul>
- *   <li>Leftovers first: {@code .deleted} and {@code .tmp} files are removed, as are index files whose
- *       {@code .log} is gone.</li>
+ *   <li>Leftovers first: a cleaning interrupted by a crash is finished or undone ({@link SegmentSwap#recover}),
+ *       {@code .deleted} and {@code .tmp} files are removed, as are index files whose {@code .log} is gone.</li>
  *   <li>After a clean shutdown nothing is scanned: segments are opened with their files' lengths, indexes are
  *       mapped on first use, the log end comes from the active segment's last index entry plus a short header scan,
  *       and producer state from the snapshot written at close.</li>
@@ -80,7 +80,9 @@ final class LogRecovery {
             long rp = clean ? Long.MAX_VALUE : Math.max(0, recoveryPoint);
             BatchHeader lastBatch = recoverSegments(tp, dir, segments, rp, config);
             LogSegment active = segments.lastEntry().getValue();
-            long end = lastBatch == null ? active.baseOffset : lastBatch.nextOffset();
+            // After compaction the batches at the end of the segment before an empty active one may be gone: the end
+            // is then the active segment's base, which was the end when it was rolled.
+            long end = lastBatch == null ? active.baseOffset : Math.max(active.baseOffset, lastBatch.nextOffset());
             int lastEpoch = lastBatch == null ? -1 : lastBatch.partitionLeaderEpoch();
             long start = Math.min(end, Math.max(segments.firstKey(), logStartOffset));
             long trusted = Math.min(rp, end);
@@ -95,6 +97,7 @@ final class LogRecovery {
     }
 
     private static TreeSet<Long> removeLeftoversAndListSegments(Path dir) throws IOException {
+        SegmentSwap.recover(dir);
         TreeSet<Long> bases = new TreeSet<>();
         List<Path> indexes = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {

@@ -3,9 +3,12 @@ package dev.nagare.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.CopyOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,7 +30,7 @@ import org.apache.kafka.common.record.RecordBatch;
  * a torn tail is cut by {@link #recover}.
  *
  * <p>Threads: {@link #append}, {@link #recover}, {@link #onBecomeInactive} and {@link #close} under the owning log's
- * lock. Readers ({@link #read}, {@link #findOffsetByTimestamp}) run on any thread, bounded by a position the log
+ * lock, or on the cleaner thread for the output segment of a cleaning, which no reader sees before it is swapped in. Readers ({@link #read}, {@link #findOffsetByTimestamp}) run on any thread, bounded by a position the log
  * published after the bytes were written; they use positional reads only, so they never move a shared position.
  */
 final class LogSegment {
@@ -50,21 +53,38 @@ final class LogSegment {
     /** Set after a write, cleared before an fsync. */
     private volatile boolean dirty;
 
-    private LogSegment(Path dir, long baseOffset, FileChannel channel, int maxIndexBytes, boolean active) {
+    /** {@code suffix} is appended to the three file names ("" for a segment of the log; see {@link #renameFiles}). */
+    private LogSegment(Path dir, long baseOffset, FileChannel channel, int maxIndexBytes, boolean active,
+                       String suffix) {
         this.baseOffset = baseOffset;
-        this.logFile = FileNames.logFile(dir, baseOffset);
+        this.logFile = FileNames.withSuffix(FileNames.logFile(dir, baseOffset), suffix);
         this.channel = channel;
-        this.offsetIndex = new OffsetIndex(FileNames.indexFile(dir, baseOffset), baseOffset, maxIndexBytes, active);
-        this.timeIndex = new TimeIndex(FileNames.timeIndexFile(dir, baseOffset), baseOffset, maxIndexBytes, active);
+        this.offsetIndex = new OffsetIndex(FileNames.withSuffix(FileNames.indexFile(dir, baseOffset), suffix),
+                baseOffset, maxIndexBytes, active);
+        this.timeIndex = new TimeIndex(FileNames.withSuffix(FileNames.timeIndexFile(dir, baseOffset), suffix),
+                baseOffset, maxIndexBytes, active);
         this.offsetOfMaxTimestamp = baseOffset;
     }
 
     /** Creates a new, empty segment (files truncated if left over). */
     static LogSegment create(Path dir, long baseOffset, int maxIndexBytes) {
+        return create(dir, baseOffset, maxIndexBytes, "");
+    }
+
+    /**
+     * Creates the empty output segment of a cleaning, whose three files carry the {@code .cleaned} suffix until
+     * {@link SegmentSwap} renames them (files truncated if left over).
+     */
+    static LogSegment createCleaned(Path dir, long baseOffset, int maxIndexBytes) {
+        return create(dir, baseOffset, maxIndexBytes, FileNames.CLEANED_SUFFIX);
+    }
+
+    private static LogSegment create(Path dir, long baseOffset, int maxIndexBytes, String suffix) {
         try {
-            FileChannel ch = FileChannel.open(FileNames.logFile(dir, baseOffset), StandardOpenOption.CREATE,
-                    StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-            LogSegment s = new LogSegment(dir, baseOffset, ch, maxIndexBytes, true);
+            FileChannel ch = FileChannel.open(FileNames.withSuffix(FileNames.logFile(dir, baseOffset), suffix),
+                    StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+            LogSegment s = new LogSegment(dir, baseOffset, ch, maxIndexBytes, true, suffix);
             Files.deleteIfExists(s.offsetIndex.file());
             Files.deleteIfExists(s.timeIndex.file());
             s.offsetIndex.reset();
@@ -83,7 +103,7 @@ final class LogSegment {
         try {
             FileChannel ch = FileChannel.open(FileNames.logFile(dir, baseOffset), StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            LogSegment s = new LogSegment(dir, baseOffset, ch, maxIndexBytes, active);
+            LogSegment s = new LogSegment(dir, baseOffset, ch, maxIndexBytes, active, "");
             s.size = (int) Math.min(Integer.MAX_VALUE, ch.size());
             if (s.indexesLookSane()) {
                 long[] last = s.timeIndex.lastEntryFromFile();
@@ -118,6 +138,20 @@ final class LogSegment {
         return offsetOfMaxTimestamp;
     }
 
+    /** The {@code .log} file's modification time in ms. */
+    long lastModifiedMs() throws IOException {
+        return Files.getLastModifiedTime(logFile).toMillis();
+    }
+
+    /**
+     * Sets the {@code .log} file's modification time: a cleaned segment takes that of the newest segment it replaces,
+     * as in Kafka, so that retention by time, which falls back to it when the segment holds no timestamp, is not
+     * reset by compaction.
+     */
+    void setLastModifiedMs(long ms) throws IOException {
+        Files.setLastModifiedTime(logFile, FileTime.fromMillis(ms));
+    }
+
     /** For retention: the max timestamp, or the file's modification time when no batch has a timestamp. */
     long largestTimestamp() {
         long ts = maxTimestamp;
@@ -129,6 +163,12 @@ final class LogSegment {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** The first batch's max timestamp, or -1 when the segment is empty or has no timestamps. Any thread. */
+    long firstBatchTimestamp() throws IOException {
+        BatchHeader first = BatchHeader.read(channel, 0, size, BatchHeader.newScratch());
+        return first == null ? RecordBatch.NO_TIMESTAMP : first.maxTimestamp();
     }
 
     /** See {@link #rollingBasedTimestamp}; reads the first batch's header once after a restart. Log lock. */
@@ -346,11 +386,27 @@ final class LogSegment {
 
     /** Renames the three files with a {@code .deleted} suffix; the open channel stays readable. Log lock only. */
     void renameToDeleted() throws IOException {
-        Path deleted = logFile.resolveSibling(logFile.getFileName() + FileNames.DELETED_SUFFIX);
-        Files.move(logFile, deleted);
-        logFile = deleted;
-        offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + FileNames.DELETED_SUFFIX));
-        timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + FileNames.DELETED_SUFFIX));
+        renameFiles(FileNames.DELETED_SUFFIX);
+    }
+
+    /**
+     * Renames the three files to their segment names ({@code 00000000000000001234.log} …) followed by
+     * {@code suffix} ("" for the plain names); an index file that does not exist is skipped. The open channel and
+     * mappings stay valid. A {@code .deleted} name may already be taken by an earlier segment with the same base
+     * offset, replaced by compaction less than {@code file.delete.delay.ms} ago: it is replaced (as Kafka does); the
+     * earlier segment's readers keep their open channel, and deleting by name later finds the file gone or removes
+     * the newer one early, which its own readers survive the same way. Log lock only (or the cleaner's own, not yet
+     * published, segment).
+     */
+    void renameFiles(String suffix) throws IOException {
+        Path dir = logFile.getParent();
+        CopyOption[] options = suffix.equals(FileNames.DELETED_SUFFIX)
+                ? new CopyOption[] {StandardCopyOption.REPLACE_EXISTING} : new CopyOption[0];
+        Path target = FileNames.withSuffix(FileNames.logFile(dir, baseOffset), suffix);
+        Files.move(logFile, target, options);
+        logFile = target;
+        offsetIndex.renameTo(FileNames.withSuffix(FileNames.indexFile(dir, baseOffset), suffix), options);
+        timeIndex.renameTo(FileNames.withSuffix(FileNames.timeIndexFile(dir, baseOffset), suffix), options);
     }
 
     /** Closes the channel and deletes the files (after the delete delay). */

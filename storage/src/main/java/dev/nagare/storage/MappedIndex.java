@@ -5,6 +5,7 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.CopyOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -51,9 +52,9 @@ abstract class MappedIndex {
         return file;
     }
 
-    void renameTo(Path newFile) throws IOException {
+    void renameTo(Path newFile, CopyOption... options) throws IOException {
         if (Files.exists(file)) {
-            Files.move(file, newFile);
+            Files.move(file, newFile, options);
         }
         file = newFile;
     }

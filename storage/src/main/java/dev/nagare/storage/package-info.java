@@ -1,16 +1,19 @@
 /**
  * The log engine: one {@link dev.nagare.storage.Log} per partition, made of segments in Kafka's on-disk
- * layout ({@code .log}, {@code .index}, {@code .timeindex}), with recovery after a crash, retention and
+ * layout ({@code .log}, {@code .index}, {@code .timeindex}), with recovery after a crash, retention, compaction and
  * group-commit fsync. {@link dev.nagare.storage.LogManager} owns every log of the broker's log directory.
  *
  * <p>Where things are (each file format is written down byte by byte in the class that implements it):
  * <ul>
- *   <li>{@code FileNames} — the directory layout; {@code Checkpoints} — the two checkpoint files.</li>
+ *   <li>{@code FileNames} — the directory layout; {@code Checkpoints} — the checkpoint files.</li>
  *   <li>{@code LogSegment} — the {@code .log} file; {@code BatchHeader} — the 61-byte batch header read from it;
  *       {@code OffsetIndex}, {@code TimeIndex} on {@code MappedIndex} — the mmap'd indexes.</li>
  *   <li>{@code AppendValidator} — header checks of a produce request; {@code ProducerStateTable} and
  *       {@code ProducerSnapshotFile} — idempotent producers and their snapshots.</li>
  *   <li>{@code LogRecovery} — loading a partition directory, after a clean or an unclean shutdown.</li>
+ *   <li>{@code LogCleaner} (run by {@code nagare-log-cleaner}) — log compaction: when a log is cleaned;
+ *       {@code Compaction} — one cleaning, with its {@code OffsetMap}; {@code SegmentSwap} — the crash-safe swap of
+ *       cleaned segments and its recovery.</li>
  *   <li>{@code GroupCommitFlusher} ({@code nagare-log-flusher}) and {@code SegmentDeleter} (run by
  *       {@code nagare-log-maintenance}) — the background work of {@code LogManager}.</li>
  * </ul>

@@ -82,6 +82,11 @@ class KafkaDumpToolCompatibilityTest {
         assertTrue(logDump.contains("isvalid: true") && !logDump.contains("isvalid: false"), logDump);
         assertTrue(logDump.contains("compresscodec: lz4"), logDump);
 
+        assertIndexesMatchTheLog(libs, partition);
+    }
+
+    /** DumpLogSegments checks segment 0's offset and time index against its log and finds no mismatch. */
+    static void assertIndexesMatchTheLog(Path libs, Path partition) throws Exception {
         String indexDump = dump(libs, partition.resolve("00000000000000000000.index"));
         assertTrue(indexDump.contains("offset: ") && indexDump.contains("position: "), indexDump);
         assertFalse(indexDump.contains("Mismatches") || indexDump.toLowerCase().contains("corrupt"), indexDump);
@@ -90,5 +95,40 @@ class KafkaDumpToolCompatibilityTest {
         assertTrue(timeIndexDump.contains("timestamp: "), timeIndexDump);
         assertFalse(timeIndexDump.contains("Mismatches") || timeIndexDump.contains("Found timestamp mismatch"),
                 timeIndexDump);
+    }
+
+    @Test
+    void kafkasDumpLogSegmentsReadsACleanedSegmentAndItsRebuiltIndexes() throws Exception {
+        Path libs = kafkaLibs();
+        FakeTime time = new FakeTime();
+        LogConfig cfg = TestSupport.compacted(config(1024 * 1024, 100), false);
+        try (LogManager manager = TestSupport.openManager(dir, cfg, time)) {
+            Log log = manager.getOrCreate(TP, cfg);
+            long now = time.milliseconds();
+            log.append(TestSupport.keyed(Compression.lz4().build(), now, "a=1", "b=1", "c=1"), 5);
+            log.append(MemoryRecords.withIdempotentRecords(Compression.NONE, 9L, (short) 0, 0,
+                    TestSupport.keyedRecords(now, "d=1")), 5);
+            for (int i = 0; i < 20; i++) {
+                log.append(TestSupport.keyed(now, "k" + i + "=v" + i), 5);
+            }
+            log.append(TestSupport.keyed(now, "a=2", "d=2", "e="), 5);
+            log.roll();
+            manager.runCleaner();
+            assertEquals(List.of("1:b=1", "2:c=1", "4:k0=v0"), TestSupport.readKeyed(log, 0).subList(0, 3),
+                    "a=1 and d=1 are gone");
+        }
+        Path partition = dir.resolve("orders-0");
+
+        String logDump = dump(libs, partition.resolve("00000000000000000000.log"));
+        assertTrue(logDump.contains("baseOffset: 0 lastOffset: 2 count: 2") && logDump.contains("compresscodec: lz4"),
+                logDump);
+        assertTrue(logDump.contains("baseOffset: 3 lastOffset: 3 count: 0") && logDump.contains("producerId: 9"),
+                "the producer's last batch, kept empty: " + logDump);
+        assertTrue(logDump.contains("| offset: 1 ") && logDump.contains("payload: 1"), logDump);
+        assertFalse(logDump.contains("| offset: 0 "), logDump);
+        assertTrue(logDump.contains("isvalid: true") && !logDump.contains("isvalid: false"), logDump);
+        assertTrue(logDump.contains("deleteHorizonMs: OptionalLong[" + (time.milliseconds() + 86_400_000L) + "]"), logDump);
+
+        assertIndexesMatchTheLog(libs, partition);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
@@ -35,23 +36,32 @@ final class TestSupport {
     static LogConfig withRetention(LogConfig c, long retentionMs, long retentionBytes) {
         return new LogConfig(c.segmentBytes(), c.segmentMs(), retentionMs, retentionBytes, c.indexIntervalBytes(),
                 c.segmentIndexBytes(), c.maxMessageBytes(), c.timestampType(), c.timestampBeforeMaxMs(),
-                c.timestampAfterMaxMs(), c.flushIntervalMessages(), c.fileDeleteDelayMs());
+                c.timestampAfterMaxMs(), c.flushIntervalMessages(), c.fileDeleteDelayMs(), c.cleanup());
     }
 
     static LogConfig withTimestampType(LogConfig c, TimestampType type) {
         return new LogConfig(c.segmentBytes(), c.segmentMs(), c.retentionMs(), c.retentionBytes(),
                 c.indexIntervalBytes(), c.segmentIndexBytes(), c.maxMessageBytes(), type, c.timestampBeforeMaxMs(),
-                c.timestampAfterMaxMs(), c.flushIntervalMessages(), c.fileDeleteDelayMs());
+                c.timestampAfterMaxMs(), c.flushIntervalMessages(), c.fileDeleteDelayMs(), c.cleanup());
     }
 
     static LogConfig withSegmentMs(LogConfig c, long segmentMs) {
         return new LogConfig(c.segmentBytes(), segmentMs, c.retentionMs(), c.retentionBytes(),
                 c.indexIntervalBytes(), c.segmentIndexBytes(), c.maxMessageBytes(), c.timestampType(),
-                c.timestampBeforeMaxMs(), c.timestampAfterMaxMs(), c.flushIntervalMessages(), c.fileDeleteDelayMs());
+                c.timestampBeforeMaxMs(), c.timestampAfterMaxMs(), c.flushIntervalMessages(), c.fileDeleteDelayMs(),
+                c.cleanup());
     }
 
+    /** {@code cleanup.policy=compact} ({@code compact,delete} with {@code alsoDelete}), Kafka's other defaults. */
+    static LogConfig compacted(LogConfig c, boolean alsoDelete) {
+        return c.withCleanup(c.cleanup().compacted(alsoDelete));
+    }
+
+    /** The cleaner thread off: tests clean with {@link LogManager#runCleaner()}. */
+    static final CleanerConfig MANUAL_CLEANING = new CleanerConfig(false, NO_BACKGROUND_RETENTION, 128L * 1024 * 1024);
+
     static LogManager openManager(Path dir, LogConfig config, FakeTime time) {
-        return LogManager.open(dir, tp -> config, time, NO_BACKGROUND_RETENTION);
+        return LogManager.open(dir, tp -> config, time, NO_BACKGROUND_RETENTION, MANUAL_CLEANING);
     }
 
     static SimpleRecord[] values(long timestamp, String... values) {
@@ -115,8 +125,46 @@ final class TestSupport {
         return out;
     }
 
-    /** Every record of the log from {@code from}, reading segment after segment. */
+    /** Every record of the log from {@code from}, reading segment after segment, as "offset:value". */
     static List<String> readAll(Log log, long from) throws IOException {
+        return readAll(log, from, r -> r.offset() + ":" + StandardCharsets.UTF_8.decode(r.value()));
+    }
+
+    /** Every record of the log from {@code from} as "offset:key=value" ("offset:key=null" for a tombstone). */
+    static List<String> readKeyed(Log log, long from) throws IOException {
+        return readAll(log, from, r -> r.offset() + ":" + text(r.key()) + "=" + text(r.value()));
+    }
+
+    private static String text(ByteBuffer b) {
+        return b == null ? "null" : StandardCharsets.UTF_8.decode(b).toString();
+    }
+
+    /** A batch of records given as "key=value" ("key=" followed by nothing is a tombstone), all at {@code timestamp}. */
+    static MemoryRecords keyed(Compression compression, long timestamp, String... keyValues) {
+        return MemoryRecords.withRecords(compression, keyedRecords(timestamp, keyValues));
+    }
+
+    static MemoryRecords keyed(long timestamp, String... keyValues) {
+        return keyed(Compression.NONE, timestamp, keyValues);
+    }
+
+    /** Appends one one-record batch per "key=value", all at {@code timestamp}. */
+    static void appendKeyed(Log log, long timestamp, String... keyValues) {
+        for (String kv : keyValues) {
+            log.append(keyed(timestamp, kv), 0);
+        }
+    }
+
+    static SimpleRecord[] keyedRecords(long timestamp, String... keyValues) {
+        return Arrays.stream(keyValues).map(kv -> {
+            int eq = kv.indexOf('=');
+            String value = kv.substring(eq + 1);
+            return new SimpleRecord(timestamp, kv.substring(0, eq).getBytes(StandardCharsets.UTF_8),
+                    value.isEmpty() ? null : value.getBytes(StandardCharsets.UTF_8));
+        }).toArray(SimpleRecord[]::new);
+    }
+
+    private static List<String> readAll(Log log, long from, Function<Record, String> format) throws IOException {
         List<String> out = new ArrayList<>();
         long next = from;
         while (next < log.logEndOffset()) {
@@ -128,7 +176,7 @@ final class TestSupport {
             for (RecordBatch b : bs) {
                 for (Record r : b) {
                     if (r.offset() >= next) {
-                        out.add(r.offset() + ":" + StandardCharsets.UTF_8.decode(r.value()));
+                        out.add(format.apply(r));
                     }
                 }
                 next = b.nextOffset();

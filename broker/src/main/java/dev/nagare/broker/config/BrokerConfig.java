@@ -70,6 +70,9 @@ public final class BrokerConfig {
     public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
     public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
     public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
     public static final String LOG_LOCAL_RETENTION_MS = "log.local.retention.ms";
     public static final String LOG_LOCAL_RETENTION_BYTES = "log.local.retention.bytes";
     public static final String COMPRESSION_TYPE = "compression.type";
@@ -140,6 +143,12 @@ public final class BrokerConfig {
             .define(LOG_CLEANER_MIN_COMPACTION_LAG_MS, Type.LONG, 0L, atLeast(0), MEDIUM, "Minimum age before a record is compacted.")
             .define(LOG_CLEANER_MAX_COMPACTION_LAG_MS, Type.LONG, Long.MAX_VALUE, atLeast(1), MEDIUM, "Maximum age before compaction.")
             .define(LOG_CLEANER_MIN_CLEANABLE_RATIO, Type.DOUBLE, 0.5, between(0, 1), MEDIUM, "Dirty ratio that triggers compaction.")
+            .define(LOG_CLEANER_ENABLE, Type.BOOLEAN, true, MEDIUM,
+                    "Run the log cleaner thread, which compacts the topics with cleanup.policy compact.")
+            .define(LOG_CLEANER_BACKOFF_MS, Type.LONG, 15000L, atLeast(0), MEDIUM,
+                    "The pause between two passes of the log cleaner.")
+            .define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, Type.LONG, 134217728L, atLeast(1024 * 1024), MEDIUM,
+                    "The most memory the key map of one cleaning may take (24 bytes per slot); one cleaner thread.")
             .define(LOG_LOCAL_RETENTION_MS, Type.LONG, -2L, atLeast(-2), MEDIUM, "Tiered storage; accepted for compatibility.")
             .define(LOG_LOCAL_RETENTION_BYTES, Type.LONG, -2L, atLeast(-2), MEDIUM, "Tiered storage; accepted for compatibility.")
             .define(COMPRESSION_TYPE, Type.STRING, "producer",

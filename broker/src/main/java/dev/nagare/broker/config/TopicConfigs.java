@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.record.TimestampType;
 
+import dev.nagare.storage.CleanupPolicy;
 import dev.nagare.storage.LogConfig;
 
 /**
@@ -212,7 +213,21 @@ public final class TopicConfigs {
                 (Long) v.get("message.timestamp.before.max.ms"),
                 (Long) v.get("message.timestamp.after.max.ms"),
                 (Long) v.get("flush.messages"),
-                (Long) v.get("file.delete.delay.ms"));
+                (Long) v.get("file.delete.delay.ms"),
+                cleanupPolicy(v));
+    }
+
+    /** {@code cleanup.policy} and the compaction settings, as the storage engine takes them. */
+    private static CleanupPolicy cleanupPolicy(Map<String, Object> v) {
+        @SuppressWarnings("unchecked")
+        List<String> policy = (List<String>) v.get("cleanup.policy");
+        return new CleanupPolicy(
+                policy.contains("compact"),
+                policy.contains("delete"),
+                (Long) v.get("delete.retention.ms"),
+                (Long) v.get("min.compaction.lag.ms"),
+                (Long) v.get("max.compaction.lag.ms"),
+                (Double) v.get("min.cleanable.dirty.ratio"));
     }
 
     private static Def find(String name) {

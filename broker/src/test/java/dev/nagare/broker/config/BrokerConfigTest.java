@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
+import dev.nagare.storage.CleanupPolicy;
 import dev.nagare.storage.LogConfig;
 
 class BrokerConfigTest {
@@ -54,6 +55,34 @@ class BrokerConfigTest {
         assertThrows(ConfigException.class, () -> TopicConfigs.validate(Map.of("segment.bytes", "10")));
         ConfigException unknown = assertThrows(ConfigException.class, () -> TopicConfigs.validate(Map.of("nope", "1")));
         assertTrue(unknown.getMessage().contains("nope"));
+    }
+
+    @Test
+    void cleanupPolicyAndCompactionSettingsComeFromTheTopicThenTheBrokerDefaults() {
+        BrokerConfig broker = new BrokerConfig(Map.of("log.cleaner.delete.retention.ms", "1000",
+                "log.cleaner.min.cleanable.ratio", "0.25", "log.cleaner.max.compaction.lag.ms", "600000"));
+        assertEquals(new CleanupPolicy(false, true, 1000, 0, 600_000, 0.25), TopicConfigs.logConfig(Map.of(), broker).cleanup());
+        LogConfig compacted = TopicConfigs.logConfig(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "5000",
+                "delete.retention.ms", "7", "min.cleanable.dirty.ratio", "0.01"), broker);
+        assertEquals(new CleanupPolicy(true, false, 7, 5000, 600_000, 0.01), compacted.cleanup());
+        assertEquals(600_000, compacted.rollMs(), "a compacted log rolls by max.compaction.lag.ms when it is below segment.ms");
+        assertEquals(new CleanupPolicy(true, true, 1000, 0, 600_000, 0.25),
+                TopicConfigs.logConfig(Map.of("cleanup.policy", "compact, delete"), broker).cleanup());
+        assertEquals(new CleanupPolicy(true, false, 86_400_000, 0, Long.MAX_VALUE, 0.5),
+                TopicConfigs.logConfig(Map.of(), new BrokerConfig(Map.of("log.cleanup.policy", "compact"))).cleanup());
+    }
+
+    @Test
+    void theCleanerKeysHaveKafkasDefaultsAndTheirBounds() {
+        BrokerConfig defaults = BrokerConfig.defaults();
+        assertEquals(true, defaults.value(BrokerConfig.LOG_CLEANER_ENABLE));
+        assertEquals(15_000L, defaults.value(BrokerConfig.LOG_CLEANER_BACKOFF_MS));
+        assertEquals(134_217_728L, defaults.value(BrokerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE));
+        ConfigException small = assertThrows(ConfigException.class,
+                () -> new BrokerConfig(Map.of("log.cleaner.dedupe.buffer.size", "1000")));
+        assertTrue(small.getMessage().contains("log.cleaner.dedupe.buffer.size"), small.getMessage());
+        assertEquals(Set.of("log.cleaner.threads"), new BrokerConfig(Map.of("log.cleaner.threads", "2")).ignoredKafkaKeys(),
+                "one cleaner thread; Kafka's key is reported as without effect");
     }
 
     @Test
