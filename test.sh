@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need that Maven does not bring, then runs every test (mvn verify).
-#   Debian packages: kcat, python3-kafka (kafka-python)
+#   Debian packages: kcat, python3-kafka (kafka-python), nodejs and npm when missing
+#   kafkajs from npm, into $NAGARE_NODE_PREFIX (default ~/.cache/nagare/node), where the tests look for it
 #   Apache Kafka 4.1's jars for its CLI tools (from Maven Central, broker/src/test/kafka-tools/pom.xml)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -9,6 +10,8 @@ cd "$here"
 need_apt=()
 command -v kcat >/dev/null 2>&1 || need_apt+=(kcat)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || need_apt+=(python3-kafka)  # Debian's python, not a pyenv one
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "test.sh: installing ${need_apt[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -26,6 +29,15 @@ if [ ! -f "$NAGARE_KAFKA_LIBS/.complete" ]; then
   mkdir -p "$NAGARE_KAFKA_LIBS"
   mvn -q -B -f broker/src/test/kafka-tools/pom.xml dependency:copy-dependencies -DoutputDirectory="$NAGARE_KAFKA_LIBS"
   touch "$NAGARE_KAFKA_LIBS/.complete"
+fi
+
+# kafkajs for the consumer-group tests (GroupClient.KAFKAJS): one pinned version, installed again only when it changes.
+kafkajs_version=2.2.4
+export NAGARE_NODE_PREFIX=${NAGARE_NODE_PREFIX:-$HOME/.cache/nagare/node}
+if [ "$(node -p "require('$NAGARE_NODE_PREFIX/node_modules/kafkajs/package.json').version" 2>/dev/null)" != "$kafkajs_version" ]; then
+  echo "test.sh: installing kafkajs $kafkajs_version into $NAGARE_NODE_PREFIX" >&2
+  mkdir -p "$NAGARE_NODE_PREFIX"
+  npm install --prefix "$NAGARE_NODE_PREFIX" --no-audit --no-fund --loglevel=error "kafkajs@$kafkajs_version" >/dev/null
 fi
 
 exec mvn -B verify "$@"

@@ -5,11 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the non-Java clients {@code ./test.sh} installs (kcat, python3 with kafka-python) as processes. A missing tool
- * fails the test with a message naming {@code ./test.sh}; it never skips.
+ * Runs the non-Java clients {@code ./test.sh} installs (kcat, python3 with kafka-python, node with kafkajs) as
+ * processes, to completion ({@link #run}) or in the background ({@link #start}). A missing tool fails the test with a
+ * message naming {@code ./test.sh}; it never skips.
  */
 public final class ExternalTools {
 
@@ -45,6 +47,11 @@ public final class ExternalTools {
         return run(timeoutSeconds, stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), command);
     }
 
+    /** Starts a command in the background, with these variables added to its environment. */
+    public static RunningTool start(List<String> command, Map<String, String> environment) throws IOException {
+        return RunningTool.start(command, environment);
+    }
+
     /** The kcat executable; fails when it is not installed. */
     public static String kcat() throws InterruptedException {
         if (!works(List.of("kcat", "-V"))) {
@@ -66,10 +73,31 @@ public final class ExternalTools {
         throw new AssertionError("No python3 with kafka-python: run ./test.sh, which installs it (apt: python3-kafka)");
     }
 
+    /**
+     * The {@code node_modules} directory that holds kafkajs, for node's {@code NODE_PATH}: {@code ./test.sh} installs
+     * it with npm under {@code $NAGARE_NODE_PREFIX} (default {@code ~/.cache/nagare/node}). Fails when node or
+     * kafkajs is missing.
+     */
+    public static Path kafkajsNodePath() throws InterruptedException {
+        String env = System.getenv("NAGARE_NODE_PREFIX");
+        Path prefix = env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "nagare", "node");
+        Path modules = prefix.resolve("node_modules");
+        if (!works(List.of("node", "-e", "require('kafkajs')"), Map.of("NODE_PATH", modules.toString()))) {
+            throw new AssertionError("No node with kafkajs in " + modules + ": run ./test.sh, which installs it (npm: kafkajs)");
+        }
+        return modules;
+    }
+
     private static boolean works(List<String> command) throws InterruptedException {
+        return works(command, Map.of());
+    }
+
+    private static boolean works(List<String> command, Map<String, String> environment) throws InterruptedException {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().putAll(environment);
+            Process p = builder.start();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return false;

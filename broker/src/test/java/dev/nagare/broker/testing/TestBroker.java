@@ -2,12 +2,10 @@ package dev.nagare.broker.testing;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,9 +20,10 @@ import dev.nagare.broker.config.BrokerConfig;
 /**
  * A real Nagare broker in this JVM, on a free port of 127.0.0.1, with its data in a test's temporary directory.
  *
- * <p>{@link #startOrPeer} can hand out a real Apache Kafka instead, to check a test's expectations against Kafka itself.
+ * <p>{@link #startOrPeer} can hand out a real Apache Kafka that is already running instead, to check a test's
+ * expectations against Kafka itself; {@link BrokerUnderTest#start} starts (and restarts) one of its own.
  */
-public final class TestBroker implements AutoCloseable {
+public final class TestBroker implements BrokerUnderTest {
 
     /**
      * The system property naming a running Apache Kafka on 127.0.0.1 by its port (one that
@@ -83,7 +82,17 @@ public final class TestBroker implements AutoCloseable {
         port = broker.boundAddress().getPort();
     }
 
+    /** Moves the broker's wall clock forward; only for a broker started with a {@link SkewedTime}. */
+    @Override
+    public void passTime(Duration skip) {
+        if (!(time instanceof SkewedTime skewed)) {
+            throw new IllegalStateException("This broker runs on " + time + ", not on a SkewedTime a test can move");
+        }
+        skewed.advance(skip.toMillis());
+    }
+
     /** Stops cleanly and starts again on the same port with the same data. */
+    @Override
     public void restart() throws Exception {
         if (broker == null) {
             throw new IllegalStateException("a peer Kafka is not restarted from a test");
@@ -92,6 +101,7 @@ public final class TestBroker implements AutoCloseable {
         boot(port);
     }
 
+    @Override
     public String bootstrap() {
         return "127.0.0.1:" + port;
     }
@@ -102,12 +112,6 @@ public final class TestBroker implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
-    }
-
-    public Admin admin() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        return Admin.create(p);
     }
 
     /** A producer with the client's defaults (idempotent, acks=all) plus these settings. */
