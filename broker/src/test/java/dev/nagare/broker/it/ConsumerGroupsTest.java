@@ -23,7 +23,13 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.clients.consumer.RoundRobinAssignor;
+import org.apache.kafka.clients.consumer.StickyAssignor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -34,6 +40,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.nagare.broker.testing.GroupMemberMain;
 import dev.nagare.broker.testing.SkewedTime;
@@ -112,6 +120,52 @@ class ConsumerGroupsTest {
         assertEquals(400, readA.size() + readB.size(), "each record read once in the group");
         assertEquals(400, union.size());
         readA.forEach(r -> assertTrue(a.assignment().contains(new TopicPartition(r.topic(), r.partition()))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(classes = {RangeAssignor.class, RoundRobinAssignor.class, StickyAssignor.class,
+            CooperativeStickyAssignor.class})
+    void everyAssignorOfTheClientDividesThePartitions(Class<?> assignor) throws Exception {
+        String topic = "assigned-" + assignor.getSimpleName();
+        createTopic(topic, 6);
+        Map<String, Object> settings = Map.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor.getName());
+        KafkaConsumer<byte[], byte[]> a = consumer("by-" + assignor.getSimpleName(), settings);
+        KafkaConsumer<byte[], byte[]> b = consumer("by-" + assignor.getSimpleName(), settings);
+        a.subscribe(List.of(topic));
+        pollUntil(a, () -> a.assignment().size() == 6);
+        b.subscribe(List.of(topic));
+        pollBothUntil(a, b, new ArrayList<>(), new ArrayList<>(),
+                () -> a.assignment().size() == 3 && b.assignment().size() == 3);
+        Set<TopicPartition> both = new HashSet<>(a.assignment());
+        both.addAll(b.assignment());
+        assertEquals(6, both.size(), "disjoint and complete");
+        assertEquals(assignorName(assignor), describeAssignor("by-" + assignor.getSimpleName()));
+    }
+
+    @Test
+    void noneMakesTheClientFailWhenTheGroupHasNoCommittedOffset() throws Exception {
+        createTopic("strict", 1);
+        produce("strict", 0, 5);
+        KafkaConsumer<byte[], byte[]> c = consumer("strict-group", Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"));
+        c.subscribe(List.of("strict"));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        NoOffsetForPartitionException thrown = null;
+        while (thrown == null && System.nanoTime() < deadline) {
+            try {
+                c.poll(Duration.ofMillis(100));
+            } catch (NoOffsetForPartitionException e) {
+                thrown = e;
+            }
+        }
+        assertEquals(Set.of(new TopicPartition("strict", 0)), thrown == null ? null : thrown.partitions());
+    }
+
+    private String describeAssignor(String group) throws Exception {
+        return admin.describeConsumerGroups(List.of(group)).all().get().get(group).partitionAssignor();
+    }
+
+    private static String assignorName(Class<?> assignor) throws Exception {
+        return ((ConsumerPartitionAssignor) assignor.getDeclaredConstructor().newInstance()).name();
     }
 
     @Test
