@@ -134,7 +134,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     /** Runs {@code task} with the coordinator on its thread. */
     public void submit(Consumer<GroupCoordinator> task) {
-        executor.execute(() -> safely("a coordinator task", () -> task.accept(coordinator)));
+        try {
+            executor.execute(() -> safely("a coordinator task", () -> task.accept(coordinator)));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("The coordinator is shut down; a task is dropped");
+        }
     }
 
     /** Like {@link #submit}, for tasks whose failure the caller answers. */
