@@ -17,6 +17,8 @@ import dev.nagare.broker.api.Apis;
 import dev.nagare.broker.config.BrokerConfig;
 import dev.nagare.broker.config.TopicConfigs;
 import dev.nagare.broker.group.CoordinatorRuntime;
+import dev.nagare.broker.lag.LagCalculator;
+import dev.nagare.broker.lag.LagMonitor;
 import dev.nagare.broker.metadata.ClusterView;
 import dev.nagare.broker.metadata.NodeIdentity;
 import dev.nagare.broker.metadata.ProducerIdAllocator;
@@ -44,6 +46,7 @@ public final class Broker implements AutoCloseable {
     private final LogManager logs;
     private final NetworkServer network;
     private final CoordinatorRuntime groups;
+    private final LagMonitor lag;
     private final InetSocketAddress boundAddress;
     private final ClusterView cluster;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -55,6 +58,7 @@ public final class Broker implements AutoCloseable {
         this.logs = logs;
         this.network = network;
         this.groups = groups;
+        this.lag = new LagMonitor(groups, new LagCalculator(groups.partitions(), groups.time()));
         this.boundAddress = boundAddress;
         this.cluster = cluster;
     }
@@ -139,6 +143,11 @@ public final class Broker implements AutoCloseable {
     /** {@code host:port} as clients should use it. */
     public String bootstrapServers() {
         return cluster.endpoint().host() + ":" + cluster.endpoint().port();
+    }
+
+    /** Consumer lag of every group, computed from committed offsets. */
+    public LagMonitor lag() {
+        return lag;
     }
 
     public BrokerConfig config() {

@@ -28,10 +28,13 @@ import java.nio.channels.FileChannel;
  * <p>Immutable value.
  */
 record BatchHeader(long position, long baseOffset, int sizeInBytes, int partitionLeaderEpoch, byte magic,
-                   int lastOffsetDelta, long maxTimestamp, long producerId, short producerEpoch, int baseSequence) {
+                   short attributes, int lastOffsetDelta, long baseTimestamp, long maxTimestamp, long producerId,
+                   short producerEpoch, int baseSequence) {
 
     static final int SIZE = 61;
     static final int LOG_OVERHEAD = 12;
+    /** Attribute bit 3: the batch's timestamps are the broker's LogAppendTime. */
+    static final int LOG_APPEND_TIME_FLAG = 1 << 3;
 
     long lastOffset() {
         return baseOffset + lastOffsetDelta;
@@ -67,7 +70,8 @@ record BatchHeader(long position, long baseOffset, int sizeInBytes, int partitio
     static BatchHeader parse(long filePosition, ByteBuffer b) {
         int p = b.position();
         return new BatchHeader(filePosition, b.getLong(p), b.getInt(p + 8) + LOG_OVERHEAD, b.getInt(p + 12), b.get(p + 16),
-                b.getInt(p + 23), b.getLong(p + 35), b.getLong(p + 43), b.getShort(p + 51), b.getInt(p + 53));
+                b.getShort(p + 21), b.getInt(p + 23), b.getLong(p + 27), b.getLong(p + 35), b.getLong(p + 43),
+                b.getShort(p + 51), b.getInt(p + 53));
     }
 
     static ByteBuffer newScratch() {

@@ -1,6 +1,7 @@
 package dev.nagare.storage;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
@@ -273,6 +275,39 @@ public final class Log {
     /** The base offsets of the segments, oldest first. */
     public List<Long> segmentBaseOffsets() {
         return List.copyOf(segments.keySet());
+    }
+
+    /**
+     * The timestamp of the batch holding {@code offset} (where compaction removed it, of the next batch), read from
+     * the batch header the offset index leads to, without reading records: the batch's first timestamp, or for a
+     * LogAppendTime batch its max timestamp, which every record carries. Empty when {@code offset} is below the log
+     * start or at or past the end. Lock-free; this is what time lag reads.
+     *
+     * @throws KafkaStorageException an I/O error
+     */
+    public OptionalLong batchTimestampAt(long offset) {
+        EndPoint e = end;
+        if (offset < logStartOffset || offset >= e.offset()) {
+            return OptionalLong.empty();
+        }
+        ByteBuffer scratch = BatchHeader.newScratch();
+        try {
+            Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+            while (entry != null && entry.getKey() < e.offset()) {
+                LogSegment s = entry.getValue();
+                BatchHeader h = s.findBatch(offset, s == e.segment() ? e.position() : s.size(), scratch);
+                if (h != null) {
+                    boolean appendTime = (h.attributes() & BatchHeader.LOG_APPEND_TIME_FLAG) != 0;
+                    return OptionalLong.of(appendTime ? h.maxTimestamp() : h.baseTimestamp());
+                }
+                entry = segments.higherEntry(entry.getKey());
+            }
+            return OptionalLong.empty();
+        } catch (ClosedChannelException ex) {
+            return OptionalLong.empty(); // deleted by retention meanwhile
+        } catch (IOException ex) {
+            throw new KafkaStorageException("Read of " + topicPartition + " failed", ex);
+        }
     }
 
     /**

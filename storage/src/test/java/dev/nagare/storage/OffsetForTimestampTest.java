@@ -102,4 +102,24 @@ class OffsetForTimestampTest {
         assertEquals(Optional.of(new TimestampAndOffset(first + 10, 2, 4)), log.offsetForTimestamp(first + 1));
         assertEquals(Optional.of(new TimestampAndOffset(first + 10, 2, 4)), log.offsetForTimestamp(-3));
     }
+
+    @Test
+    void theBatchTimestampOfAnOffsetComesFromTheHeaderTheIndexLeadsTo() {
+        Log log = logOfTwentyBatches(config(700, 100));
+        for (int i = 0; i < 20; i++) {
+            for (int offset = 3 * i; offset < 3 * i + 3; offset++) {
+                assertEquals(java.util.OptionalLong.of(t0 + 10L * i), log.batchTimestampAt(offset), "offset " + offset);
+            }
+        }
+        assertEquals(java.util.OptionalLong.empty(), log.batchTimestampAt(60), "the log end holds no record");
+        assertEquals(java.util.OptionalLong.empty(), log.batchTimestampAt(-1));
+    }
+
+    @Test
+    void aLogAppendTimeBatchGivesTheBrokerTimeEveryRecordCarries() {
+        Log log = open(TestSupport.withTimestampType(config(700, 100), TimestampType.LOG_APPEND_TIME));
+        log.append(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(t0, "a".getBytes()),
+                new SimpleRecord(t0 + 1, "b".getBytes())), 0);
+        assertEquals(java.util.OptionalLong.of(time.milliseconds()), log.batchTimestampAt(1));
+    }
 }

@@ -122,6 +122,14 @@ public final class CoordinatorRuntime implements AutoCloseable {
         });
     }
 
+    public PartitionManager partitions() {
+        return partitions;
+    }
+
+    public Time time() {
+        return time;
+    }
+
     public GroupSettings settings() {
         return coordinator.settings();
     }
@@ -156,6 +164,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
             f.completeExceptionally(new CoordinatorNotAvailableException("The coordinator is shutting down"));
         }
         return f;
+    }
+
+    /** A copy of every loaded group, taken on the coordinator thread. Any thread. */
+    public CompletableFuture<List<GroupSnapshot>> snapshot() {
+        return call(c -> c.snapshot().stream().filter(g -> isLoaded(g.groupId())).toList());
     }
 
     /** Creates {@code __consumer_offsets} if it does not exist yet. Coordinator thread. */

@@ -343,6 +343,22 @@ public final class GroupCoordinator {
         return Errors.NONE;
     }
 
+    /** A copy of every group (see {@link GroupSnapshot}); O(groups + members + offsets). */
+    public List<GroupSnapshot> snapshot() {
+        List<GroupSnapshot> result = new ArrayList<>(store.all().size());
+        for (ClassicGroup g : store.all()) {
+            List<GroupSnapshot.Member> members = new ArrayList<>(g.members.size());
+            for (GroupMember m : g.members.values()) {
+                members.add(new GroupSnapshot.Member(m.memberId, m.instanceId, m.clientId, m.clientHost,
+                        m.assignment));
+            }
+            result.add(new GroupSnapshot(g.groupId, g.state.label, g.protocolType == null ? "" : g.protocolType,
+                    g.protocolName, g.generationId, List.copyOf(members), Map.copyOf(g.offsets),
+                    g.currentStateTimestamp));
+        }
+        return result;
+    }
+
     /** The ids of every group this coordinator knows (for lag and tools). */
     public List<String> groupIds() {
         return store.all().stream().map(g -> g.groupId).collect(Collectors.toList());

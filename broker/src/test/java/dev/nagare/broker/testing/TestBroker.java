@@ -101,6 +101,11 @@ public final class TestBroker implements BrokerUnderTest {
         boot(port);
     }
 
+    /** The broker itself (null for a peer Kafka). */
+    public Broker broker() {
+        return broker;
+    }
+
     @Override
     public String bootstrap() {
         return "127.0.0.1:" + port;

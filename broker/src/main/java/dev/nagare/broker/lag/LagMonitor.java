@@ -1,0 +1,45 @@
+package dev.nagare.broker.lag;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.nagare.broker.group.CoordinatorRuntime;
+import dev.nagare.broker.group.GroupSnapshot;
+
+/**
+ * The broker's lag, for every group it coordinates: a snapshot of the groups taken on the coordinator thread, then
+ * the lag computed on the caller's side of the future (off the coordinator thread). Thread-safe.
+ */
+public final class LagMonitor {
+
+    private final CoordinatorRuntime groups;
+    private final LagCalculator calculator;
+
+    public LagMonitor(CoordinatorRuntime groups, LagCalculator calculator) {
+        this.groups = groups;
+        this.calculator = calculator;
+    }
+
+    /** The lag of every loaded group, sorted by group id. */
+    public CompletableFuture<List<GroupLag>> evaluateAll() {
+        return groups.snapshot().thenApply(snapshots -> {
+            List<GroupLag> result = new ArrayList<>(snapshots.size());
+            for (GroupSnapshot g : snapshots) {
+                result.add(calculator.evaluate(g));
+            }
+            result.sort(java.util.Comparator.comparing(GroupLag::group));
+            return result;
+        });
+    }
+
+    /** The group snapshots themselves (members and assignments), for the API and the console. */
+    public CompletableFuture<List<GroupSnapshot>> groups() {
+        return groups.snapshot();
+    }
+
+    /** The retention of an empty group's offsets ({@code offsets.retention.minutes}), ms. */
+    public long offsetsRetentionMs() {
+        return groups.settings().offsetsRetentionMs();
+    }
+}

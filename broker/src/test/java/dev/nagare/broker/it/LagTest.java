@@ -1,0 +1,66 @@
+package dev.nagare.broker.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.nagare.broker.lag.GroupLag;
+import dev.nagare.broker.lag.PartitionLag;
+import dev.nagare.broker.lag.TopicLag;
+import dev.nagare.broker.testing.TestBroker;
+
+/** Lag is computed from committed offsets with no consumer running: offsets, sums, maxima and time lag. */
+class LagTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void lagOfAGroupWithNoConsumerRunningIsExact() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir, Map.of("offsets.topic.num.partitions", "1"));
+             Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic("orders", 3, (short) 1))).all().get();
+            long base = System.currentTimeMillis() - 100_000;
+            try (KafkaProducer<byte[], byte[]> p = broker.producer(Map.of())) {
+                for (int i = 0; i < 10; i++) { // one batch per record: each has its own timestamp
+                    p.send(new ProducerRecord<>("orders", 0, base + 1000L * i, null, ("a" + i).getBytes())).get();
+                }
+                for (int i = 0; i < 4; i++) {
+                    p.send(new ProducerRecord<>("orders", 1, base + 1000L * i, null, ("b" + i).getBytes())).get();
+                }
+            }
+            admin.alterConsumerGroupOffsets("billing", Map.of(new TopicPartition("orders", 0), new OffsetAndMetadata(3),
+                    new TopicPartition("orders", 1), new OffsetAndMetadata(4))).all().get();
+
+            List<GroupLag> all = broker.broker().lag().evaluateAll().get();
+            assertEquals(1, all.size());
+            GroupLag billing = all.get(0);
+            assertEquals("billing", billing.group());
+            assertEquals("Empty", billing.state());
+            assertEquals(0, billing.members());
+            assertEquals(2, billing.partitions().size(), "partition 2 has no commit: no lag is invented for it");
+            PartitionLag p0 = billing.partitions().get(0);
+            assertEquals(3, p0.committedOffset());
+            assertEquals(10, p0.logEndOffset());
+            assertEquals(7, p0.offsetLag());
+            assertFalse(p0.belowLogStart());
+            assertEquals(billing.evaluatedAtMs() - (base + 3000), p0.timeLagMs(), "age of record 3");
+            PartitionLag p1 = billing.partitions().get(1);
+            assertEquals(0, p1.offsetLag());
+            assertEquals(0, p1.timeLagMs(), "caught up");
+            assertEquals(List.of(new TopicLag("orders", 2, 7, 7, p0.timeLagMs(), 7)), billing.topics());
+        }
+    }
+}
