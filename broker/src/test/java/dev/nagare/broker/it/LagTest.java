@@ -2,6 +2,7 @@ package dev.nagare.broker.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.nagare.broker.lag.GroupLag;
 import dev.nagare.broker.lag.PartitionLag;
 import dev.nagare.broker.lag.TopicLag;
+import dev.nagare.broker.testing.SkewedTime;
 import dev.nagare.broker.testing.TestBroker;
 
 /** Lag is computed from committed offsets with no consumer running: offsets, sums, maxima and time lag. */
@@ -61,6 +63,38 @@ class LagTest {
             assertEquals(0, p1.offsetLag());
             assertEquals(0, p1.timeLagMs(), "caught up");
             assertEquals(List.of(new TopicLag("orders", 2, 7, 7, p0.timeLagMs(), 7)), billing.topics());
+        }
+    }
+
+    @Test
+    void aCommitBelowTheLogStartCountsFromTheLogStartAndIsFlagged() throws Exception {
+        SkewedTime time = new SkewedTime();
+        try (TestBroker broker = TestBroker.start(dir, Map.of("offsets.topic.num.partitions", "1",
+                "log.retention.check.interval.ms", "100", "log.segment.delete.delay.ms", "0"), time);
+             Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic("events", 1, (short) 1).configs(Map.of(
+                    "segment.bytes", String.valueOf(1024 * 1024), "retention.ms", "3600000")))).all().get();
+            try (KafkaProducer<byte[], byte[]> p = broker.producer(Map.of("linger.ms", 5))) {
+                for (int i = 0; i < 1500; i++) { // about 1.5 MiB: two segments
+                    p.send(new ProducerRecord<>("events", 0, null, new byte[1000]));
+                }
+                p.flush();
+            }
+            TopicPartition tp = new TopicPartition("events", 0);
+            admin.alterConsumerGroupOffsets("slow", Map.of(tp, new OffsetAndMetadata(10))).all().get();
+            time.advance(2 * 3600_000L); // the first segment is past retention.ms now
+            PartitionLag lag;
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            do {
+                Thread.sleep(50);
+                lag = broker.broker().lag().evaluateAll().get().get(0).partitions().get(0);
+                assertTrue(System.nanoTime() < deadline, "retention did not move the log start");
+            } while (lag.logStartOffset() == 0);
+            assertTrue(lag.logStartOffset() > 10);
+            assertTrue(lag.belowLogStart());
+            assertEquals(10, lag.committedOffset());
+            assertEquals(1500, lag.logEndOffset());
+            assertEquals(1500 - lag.logStartOffset(), lag.offsetLag(), "counted from the log start");
         }
     }
 }
