@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 /** {@code nagare}: the broker and its operator commands. */
 @Command(name = "nagare", mixinStandardHelpOptions = true, version = "nagare 0.1.0",
         description = "A streaming broker that speaks the Apache Kafka protocol.",
-        subcommands = {NagareCommand.Start.class, TopicsCommand.class})
+        subcommands = {NagareCommand.Start.class, TopicsCommand.class, GroupsCommand.class, LagCommand.class})
 public final class NagareCommand implements Runnable {
 
     @Override

@@ -1,6 +1,6 @@
 /**
  * The {@code nagare} command line (picocli): {@code start} runs a broker like {@code kafka-server-start.sh};
- * {@code topics} is the first of the operator's commands. Those talk to a cluster only over the
+ * {@code topics}, {@code groups} and {@code lag} are the operator's commands. Those talk to a cluster only over the
  * Kafka protocol (Admin client, a consumer without a group), so they work against Apache Kafka as well; they must
  * never import broker internals ({@code group}, {@code lag}, {@code partition} …) nor hold state of their own.
  */
