@@ -7,7 +7,9 @@ import java.util.concurrent.Callable;
 
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.Time;
+import org.slf4j.LoggerFactory;
 
+import ch.qos.logback.classic.Level;
 import dev.nagare.broker.Broker;
 import dev.nagare.broker.config.BrokerConfig;
 import dev.nagare.broker.config.ServerProperties;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Parameters;
 /** {@code nagare}: the broker and its operator commands. */
 @Command(name = "nagare", mixinStandardHelpOptions = true, version = "nagare 0.1.0",
         description = "A streaming broker that speaks the Apache Kafka protocol.",
-        subcommands = {NagareCommand.Start.class})
+        subcommands = {NagareCommand.Start.class, TopicsCommand.class, GroupsCommand.class, LagCommand.class})
 public final class NagareCommand implements Runnable {
 
     @Override
@@ -28,7 +30,24 @@ public final class NagareCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new NagareCommand()).execute(args));
+        CommandLine cli = new CommandLine(new NagareCommand());
+        cli.setExecutionStrategy(parsed -> {
+            if (parsed.subcommand() != null && parsed.subcommand().commandSpec().userObject() instanceof ClientCommand) {
+                quietClientLogs();
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        System.exit(cli.execute(args));
+    }
+
+    /**
+     * The operator commands print their own one-line errors; the Kafka clients' warnings (a refused connection,
+     * retried every backoff) would bury them and the tables in log lines on stdout.
+     */
+    private static void quietClientLogs() {
+        if (LoggerFactory.getLogger("org.apache.kafka") instanceof ch.qos.logback.classic.Logger kafka) {
+            kafka.setLevel(Level.OFF);
+        }
     }
 
     /** {@code nagare start [server.properties] [--override key=value]…}, as kafka-server-start.sh. */

@@ -1,5 +1,7 @@
 /**
  * The {@code nagare} command line (picocli): {@code start} runs a broker like {@code kafka-server-start.sh};
- * operator commands come with the monitoring issues. Must not hold broker state of its own.
+ * {@code topics}, {@code groups} and {@code lag} are the operator's commands. Those talk to a cluster only over the
+ * Kafka protocol (Admin client, a consumer without a group), so they work against Apache Kafka as well; they must
+ * never import broker internals ({@code group}, {@code lag}, {@code partition} …) nor hold state of their own.
  */
 package dev.nagare.broker.cli;
