@@ -39,6 +39,7 @@ final class RequestMetrics implements NetworkListener, ResponseErrors.Sink {
     private final Histogram latency;
     private final Gauge connections;
     private final Counter connectionsOpened;
+    private final Counter countingFailures;
     private final AtomicReferenceArray<CounterDataPoint> requestsByApi = new AtomicReferenceArray<>(API_SLOTS);
     private final AtomicReferenceArray<DistributionDataPoint> latencyByApi = new AtomicReferenceArray<>(API_SLOTS);
     private final AtomicReferenceArray<CounterDataPoint> errorsByApiAndCode =
@@ -59,6 +60,9 @@ final class RequestMetrics implements NetworkListener, ResponseErrors.Sink {
                 .help("Open Kafka client connections.").register(registry);
         connectionsOpened = Counter.builder().name("nagare_connections_opened_total")
                 .help("Kafka client connections accepted since start.").register(registry);
+        countingFailures = Counter.builder().name("nagare_request_errors_uncounted_total")
+                .help("Responses whose error codes could not be read for nagare_request_errors_total.")
+                .register(registry);
     }
 
     @Override
@@ -88,7 +92,13 @@ final class RequestMetrics implements NetworkListener, ResponseErrors.Sink {
         }
         time.observe(latencyNanos / 1e9);
         if (response != null) {
-            ResponseErrors.forEach(api, version, response, this);
+            try {
+                ResponseErrors.forEach(api, version, response, this);
+            } catch (RuntimeException e) {
+                // kafka-clients' response wrapper refused the message: its errors go uncounted, the response is
+                // still written
+                countingFailures.inc();
+            }
         }
     }
 

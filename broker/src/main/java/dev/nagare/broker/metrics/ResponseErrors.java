@@ -117,7 +117,9 @@ final class ResponseErrors {
             case JOIN_GROUP -> new JoinGroupResponse((JoinGroupResponseData) m, version);
             case SYNC_GROUP -> new SyncGroupResponse((SyncGroupResponseData) m);
             case HEARTBEAT -> new HeartbeatResponse((HeartbeatResponseData) m);
-            case LEAVE_GROUP -> new LeaveGroupResponse((LeaveGroupResponseData) m, version);
+            // Not the (data, version) constructor: it rejects a v0-2 response without exactly one member, which is
+            // what Nagare answers a whole-group leave with.
+            case LEAVE_GROUP -> new LeaveGroupResponse((LeaveGroupResponseData) m);
             case DESCRIBE_GROUPS -> new DescribeGroupsResponse((DescribeGroupsResponseData) m);
             case LIST_GROUPS -> new ListGroupsResponse((ListGroupsResponseData) m);
             case DELETE_GROUPS -> new DeleteGroupsResponse((DeleteGroupsResponseData) m);

@@ -175,8 +175,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         boolean wrote = false;
         while (!inFlight.isEmpty() && inFlight.peekFirst().isCompleted()) {
             Request done = inFlight.pollFirst();
-            listener.requestCompleted(done.apiKey(), done.version(), done.response,
-                    System.nanoTime() - done.receivedNanos());
+            tellListener(done, done.response);
             try {
                 if (!closed && done.sendResponse) {
                     ResponseWriter.write(ctx, done.header(), done.response);
@@ -198,6 +197,15 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
         if (!closed && inFlight.size() < MAX_IN_FLIGHT / 2 && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** A listener that throws must not stall the responses behind this one. */
+    private void tellListener(Request done, org.apache.kafka.common.protocol.ApiMessage response) {
+        try {
+            listener.requestCompleted(done.apiKey(), done.version(), response, System.nanoTime() - done.receivedNanos());
+        } catch (RuntimeException e) {
+            log.warn("The network listener failed on {}", done, e);
         }
     }
 
@@ -234,7 +242,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         // Requests still running complete later; drain() then releases their frames without writing.
         while (!inFlight.isEmpty() && inFlight.peekFirst().isCompleted()) {
             Request done = inFlight.pollFirst();
-            listener.requestCompleted(done.apiKey(), done.version(), null, System.nanoTime() - done.receivedNanos());
+            tellListener(done, null);
             done.releaseFrame();
         }
     }
