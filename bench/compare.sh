@@ -86,7 +86,8 @@ start_broker() {
   if [ "$name" = nagare ]; then
     t0=$(now_ns)
     setsid java -Xmx1g -XX:+UseSerialGC -jar "$REPO/broker/target/nagare-broker.jar" start \
-      --override "log.dirs=$dir/data" --override "listeners=PLAINTEXT://127.0.0.1:$port" > "$dir/broker.log" 2>&1 &
+      --override "log.dirs=$dir/data" --override "listeners=PLAINTEXT://127.0.0.1:$port" \
+      --override "http.listeners=http://127.0.0.1:0" > "$dir/broker.log" 2>&1 &
     BPID=$!
     until port_open "$port"; do
       kill -0 "$BPID" 2>/dev/null || { echo "nagare died; see $dir/broker.log" >&2; exit 1; }

@@ -17,9 +17,11 @@ import dev.nagare.broker.api.Apis;
 import dev.nagare.broker.config.BrokerConfig;
 import dev.nagare.broker.config.TopicConfigs;
 import dev.nagare.broker.group.CoordinatorRuntime;
+import dev.nagare.broker.http.WebServer;
 import dev.nagare.broker.lag.LagCalculator;
 import dev.nagare.broker.lag.LagMonitor;
 import dev.nagare.broker.metadata.ClusterView;
+import dev.nagare.broker.metrics.BrokerMetrics;
 import dev.nagare.broker.metadata.NodeIdentity;
 import dev.nagare.broker.metadata.ProducerIdAllocator;
 import dev.nagare.broker.metadata.TopicInfo;
@@ -47,18 +49,23 @@ public final class Broker implements AutoCloseable {
     private final NetworkServer network;
     private final CoordinatorRuntime groups;
     private final LagMonitor lag;
+    private final BrokerMetrics metrics;
+    private final WebServer web;
     private final InetSocketAddress boundAddress;
     private final ClusterView cluster;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
     private Broker(BrokerConfig config, LogManager logs, NetworkServer network, CoordinatorRuntime groups,
-                   InetSocketAddress boundAddress, ClusterView cluster) {
+                   LagMonitor lag, BrokerMetrics metrics, WebServer web, InetSocketAddress boundAddress,
+                   ClusterView cluster) {
         this.config = config;
         this.logs = logs;
         this.network = network;
         this.groups = groups;
-        this.lag = new LagMonitor(groups, new LagCalculator(groups.partitions(), groups.time()));
+        this.lag = lag;
+        this.metrics = metrics;
+        this.web = web;
         this.boundAddress = boundAddress;
         this.cluster = cluster;
     }
@@ -77,21 +84,23 @@ public final class Broker implements AutoCloseable {
         Files.createDirectories(logDir);
         NodeIdentity identity = NodeIdentity.loadOrCreate(logDir, config.nodeId());
         TopicRegistry topics = new TopicRegistry(logDir);
+        BrokerMetrics metrics = new BrokerMetrics();
         LogManager logs = LogManager.open(logDir, tp -> logConfigFor(topics, config, tp), time,
-                config.retentionCheckIntervalMs(), cleanerConfig(config));
+                config.retentionCheckIntervalMs(), cleanerConfig(config), metrics.fsyncs());
         NetworkServer network = null;
         CoordinatorRuntime groups = null;
+        WebServer web = null;
         try {
             PartitionManager partitions = new PartitionManager(config, topics, logs);
             ProducerIdAllocator producerIds = new ProducerIdAllocator(logDir.resolve(TopicRegistry.METADATA_DIR));
             ClusterView cluster = new ClusterView(identity);
             groups = new CoordinatorRuntime(partitions, time);
-            Apis apis = new Apis(cluster, partitions, producerIds, groups, time);
+            Apis apis = new Apis(cluster, partitions, producerIds, groups, time, metrics.traffic());
             BrokerConfig.Listener listener = config.listener();
             network = new NetworkServer(new NetworkServer.Settings(listener.host(), listener.port(),
                     config.socketRequestMaxBytes(), config.socketSendBufferBytes(), config.socketReceiveBufferBytes(),
                     Math.min(config.numNetworkThreads(), Runtime.getRuntime().availableProcessors()),
-                    config.connectionsMaxIdleMs()), apis.handlers(), apis.versions());
+                    config.connectionsMaxIdleMs()), apis.handlers(), apis.versions(), metrics.network());
             InetSocketAddress bound = network.start();
             BrokerConfig.Listener advertised = config.advertisedListener();
             String host = advertised.host().isEmpty() ? defaultHost() : advertised.host();
@@ -99,11 +108,19 @@ public final class Broker implements AutoCloseable {
                     ? bound.getPort() : advertised.port();
             cluster.endpoint(new ClusterView.Endpoint(host, port));
             groups.start();
+            LagMonitor lag = new LagMonitor(groups, new LagCalculator(partitions, time));
+            metrics.watch(partitions, lag);
+            if (config.httpListener().isPresent()) {
+                web = WebServer.start(config.httpListener().get(), metrics, partitions, lag, null);
+            }
             log.info("Nagare node {} of cluster {} started in {} ms: {} topic(s), data in {}, advertised as {}:{}",
                     identity.nodeId(), identity.clusterId(), (System.nanoTime() - startNanos) / 1_000_000,
                     topics.all().size(), logDir, host, port);
-            return new Broker(config, logs, network, groups, bound, cluster);
+            return new Broker(config, logs, network, groups, lag, metrics, web, bound, cluster);
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (web != null) {
+                web.close();
+            }
             if (network != null) {
                 network.close();
             }
@@ -150,6 +167,16 @@ public final class Broker implements AutoCloseable {
         return lag;
     }
 
+    /** The HTTP listener's bound address (/metrics, /api/v1/); empty when {@code http.listeners} is empty. */
+    public java.util.Optional<InetSocketAddress> httpAddress() {
+        return web == null ? java.util.Optional.empty() : java.util.Optional.of(web.address());
+    }
+
+    /** Every metric of this broker (what /metrics serves). */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
     public BrokerConfig config() {
         return config;
     }
@@ -167,6 +194,9 @@ public final class Broker implements AutoCloseable {
         log.info("Shutting down");
         try {
             network.close();
+            if (web != null) {
+                web.close();
+            }
             groups.close();
         } finally {
             try {

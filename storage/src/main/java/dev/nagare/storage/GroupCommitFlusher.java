@@ -30,9 +30,11 @@ final class GroupCommitFlusher implements AutoCloseable {
 
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final FsyncListener listener;
     private volatile boolean closed;
 
-    GroupCommitFlusher() {
+    GroupCommitFlusher(FsyncListener listener) {
+        this.listener = listener;
         thread = new Thread(this::run, "nagare-log-flusher");
         thread.setDaemon(true);
         thread.start();
@@ -41,7 +43,7 @@ final class GroupCommitFlusher implements AutoCloseable {
     CompletableFuture<Void> flushAsync(Log log) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closed) {
-            flushAll(List.of(new Request(log, done)));
+            flushAll(List.of(new Request(log, done)), listener);
             return done;
         }
         queue.add(new Request(log, done));
@@ -59,27 +61,33 @@ final class GroupCommitFlusher implements AutoCloseable {
             }
             queue.drainTo(batch);
             boolean stop = batch.remove(STOP);
-            flushAll(batch);
+            flushAll(batch, listener);
             batch.clear();
             if (stop) {
                 List<Request> rest = new ArrayList<>();
                 queue.drainTo(rest);
                 rest.remove(STOP);
-                flushAll(rest);
+                flushAll(rest, listener);
                 return;
             }
         }
     }
 
-    /** fsyncs each distinct log once, then completes every request (exceptionally for a log whose fsync failed). */
-    private static void flushAll(List<Request> requests) {
+    /**
+     * fsyncs each distinct log once, timing each fsync for the listener, then completes every request (exceptionally
+     * for a log whose fsync failed).
+     */
+    private static void flushAll(List<Request> requests, FsyncListener listener) {
         Map<Log, RuntimeException> results = new IdentityHashMap<>();
         for (Request r : requests) {
             if (!results.containsKey(r.log)) {
+                long start = System.nanoTime();
                 try {
                     r.log.flush();
+                    listener.fsynced(r.log.topicPartition(), System.nanoTime() - start, false);
                     results.put(r.log, null);
                 } catch (RuntimeException e) {
+                    listener.fsynced(r.log.topicPartition(), System.nanoTime() - start, true);
                     LOG.error("fsync of {} failed", r.log.topicPartition(), e);
                     results.put(r.log, e instanceof KafkaStorageException ? e : new KafkaStorageException(e));
                 }

@@ -62,12 +62,13 @@ public final class LogManager implements Closeable {
     private final LogHooks hooks;
     private volatile boolean closed;
 
-    private LogManager(Path logDir, Time time, boolean recoveredCleanly, CleanerConfig cleanerConfig) {
+    private LogManager(Path logDir, Time time, boolean recoveredCleanly, CleanerConfig cleanerConfig,
+                       FsyncListener fsyncListener) {
         this.logDir = logDir;
         this.time = time;
         this.recoveredCleanly = recoveredCleanly;
         this.deleter = new SegmentDeleter(time);
-        this.flusher = new GroupCommitFlusher();
+        this.flusher = new GroupCommitFlusher(fsyncListener);
         this.maintenance = singleThread("nagare-log-maintenance");
         this.cleaner = new LogCleaner(logDir, time, cleanerConfig);
         this.cleanerThread = singleThread("nagare-log-cleaner");
@@ -113,11 +114,17 @@ public final class LogManager implements Closeable {
      */
     public static LogManager open(Path logDir, Function<TopicPartition, LogConfig> configFor, Time time,
                                   long retentionCheckIntervalMs, CleanerConfig cleaner) {
+        return open(logDir, configFor, time, retentionCheckIntervalMs, cleaner, FsyncListener.NONE);
+    }
+
+    /** As {@link #open(Path, Function, Time, long, CleanerConfig)}, telling {@code fsyncs} the time of each fsync. */
+    public static LogManager open(Path logDir, Function<TopicPartition, LogConfig> configFor, Time time,
+                                  long retentionCheckIntervalMs, CleanerConfig cleaner, FsyncListener fsyncs) {
         try {
             Files.createDirectories(logDir);
             Path marker = logDir.resolve(FileNames.CLEAN_SHUTDOWN_MARKER);
             boolean clean = Files.exists(marker);
-            LogManager m = new LogManager(logDir, time, clean, cleaner);
+            LogManager m = new LogManager(logDir, time, clean, cleaner, fsyncs);
             Map<TopicPartition, Long> recoveryPoints = Checkpoints.read(logDir.resolve(FileNames.RECOVERY_POINT_CHECKPOINT));
             Map<TopicPartition, Long> startOffsets = Checkpoints.read(logDir.resolve(FileNames.LOG_START_CHECKPOINT));
             try (Stream<Path> dirs = Files.list(logDir)) {

@@ -24,13 +24,19 @@ public final class Apis {
 
     public Apis(ClusterView cluster, PartitionManager partitions, ProducerIdAllocator producerIds,
                 CoordinatorRuntime groups, Time time) {
+        this(cluster, partitions, producerIds, groups, time, TopicTraffic.NONE);
+    }
+
+    /** As above, telling {@code traffic} of the bytes produced to and fetched from each topic. */
+    public Apis(ClusterView cluster, PartitionManager partitions, ProducerIdAllocator producerIds,
+                CoordinatorRuntime groups, Time time, TopicTraffic traffic) {
         var config = partitions.brokerConfig();
         register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(versions));
         register(ApiKeys.METADATA, new MetadataHandler(cluster, partitions));
         register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(cluster));
-        register(ApiKeys.PRODUCE, new ProduceHandler(partitions));
+        register(ApiKeys.PRODUCE, new ProduceHandler(partitions, traffic));
         register(ApiKeys.FETCH, new FetchHandler(partitions, config.maxIncrementalFetchSessionCacheSlots(),
-                config.fetchMaxBytes(), time));
+                config.fetchMaxBytes(), time, traffic));
         register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions));
         register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(partitions));
         register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds));

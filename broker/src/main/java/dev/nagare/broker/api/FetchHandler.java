@@ -38,11 +38,13 @@ final class FetchHandler implements ApiHandler {
     private final TopicLookup lookup;
     private final FetchSessions sessions;
     private final int brokerMaxBytes;
+    private final TopicTraffic traffic;
 
-    FetchHandler(PartitionManager partitions, int maxSessions, int brokerMaxBytes, Time time) {
+    FetchHandler(PartitionManager partitions, int maxSessions, int brokerMaxBytes, Time time, TopicTraffic traffic) {
         this.lookup = new TopicLookup(partitions);
         this.sessions = new FetchSessions(maxSessions, time);
         this.brokerMaxBytes = brokerMaxBytes;
+        this.traffic = traffic;
     }
 
     @Override
@@ -239,6 +241,9 @@ final class FetchHandler implements ApiHandler {
                 }
                 if (!include) {
                     continue;
+                }
+                if (read.bytes() > 0) {
+                    traffic.fetched(read.topicName, read.bytes());
                 }
                 boolean sameTopic = current != null && (byId ? current.topicId().equals(target.topicId)
                         : current.topic().equals(read.topicName));

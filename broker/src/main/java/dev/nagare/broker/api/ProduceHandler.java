@@ -36,10 +36,12 @@ final class ProduceHandler implements ApiHandler {
 
     private final PartitionManager partitions;
     private final TopicLookup lookup;
+    private final TopicTraffic traffic;
 
-    ProduceHandler(PartitionManager partitions) {
+    ProduceHandler(PartitionManager partitions, TopicTraffic traffic) {
         this.partitions = partitions;
         this.lookup = new TopicLookup(partitions);
+        this.traffic = traffic;
     }
 
     @Override
@@ -77,11 +79,14 @@ final class ProduceHandler implements ApiHandler {
                     if (topic.get().isInternal()) {
                         throw new InvalidTopicException("Cannot append to internal topic " + topic.get().name());
                     }
-                    AppendResult result = partition.append((MemoryRecords) partitionData.records());
+                    MemoryRecords records = (MemoryRecords) partitionData.records();
+                    AppendResult result = partition.append(records);
                     p.setBaseOffset(result.firstOffset())
                             .setLogAppendTimeMs(result.logAppendTime())
                             .setLogStartOffset(result.logStartOffset());
                     if (!result.duplicate()) {
+                        traffic.produced(topic.get().name(), records.sizeInBytes(),
+                                result.lastOffset() - result.firstOffset() + 1);
                         CompletableFuture<Void> f = partitions.awaitDurable(partition);
                         if (!f.isDone()) {
                             durable.add(f);

@@ -100,6 +100,8 @@ public final class BrokerConfig {
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String GROUP_MAX_SIZE = "group.max.size";
+    /** Nagare's own: where /metrics, the JSON API and the console are served. */
+    public static final String HTTP_LISTENERS = "http.listeners";
 
     /** Every key Nagare honours. */
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -192,7 +194,11 @@ public final class BrokerConfig {
             .define(GROUP_INITIAL_REBALANCE_DELAY_MS, Type.INT, 3000, MEDIUM,
                     "How long the first rebalance of an empty group waits for more members to join.")
             .define(GROUP_MAX_SIZE, Type.INT, Integer.MAX_VALUE, atLeast(1), MEDIUM,
-                    "The most members a classic group may have (GROUP_MAX_SIZE_REACHED beyond).");
+                    "The most members a classic group may have (GROUP_MAX_SIZE_REACHED beyond).")
+            .define(HTTP_LISTENERS, Type.STRING, "http://127.0.0.1:8080",
+                    (name, value) -> HttpListener.parse(name, (String) value), MEDIUM,
+                    "Where Prometheus metrics (/metrics), the JSON API (/api/v1/) and the console are served: "
+                            + "http://host:port (empty host: all interfaces; port 0: any free port). Empty: no HTTP server.");
 
     private static final Set<String> KAFKA_KEYS = loadKafkaKeys();
 
@@ -299,6 +305,11 @@ public final class BrokerConfig {
             }
         }
         return out;
+    }
+
+    /** The HTTP listener, or empty when {@code http.listeners} is empty (no HTTP server). */
+    public java.util.Optional<HttpListener> httpListener() {
+        return HttpListener.parse(HTTP_LISTENERS, (String) values.get(HTTP_LISTENERS));
     }
 
     private String logDirsRaw() {
@@ -480,6 +491,46 @@ public final class BrokerConfig {
                 throw new ConfigException(key, value, "The port must be between 0 and 65535.");
             }
             return new Listener(name, host, port);
+        }
+    }
+
+    /**
+     * The HTTP listener: one {@code http://host:port}.
+     *
+     * @param host the host; empty means every interface
+     */
+    public record HttpListener(String host, int port) {
+        static java.util.Optional<HttpListener> parse(String key, String value) {
+            if (value == null || value.isBlank()) {
+                return java.util.Optional.empty();
+            }
+            String v = value.trim();
+            if (v.contains(",")) {
+                throw new ConfigException(key, value, "Nagare serves HTTP on one listener; give exactly one.");
+            }
+            if (!v.startsWith("http://")) {
+                throw new ConfigException(key, value, "Expected http://host:port, e.g. http://127.0.0.1:8080"
+                        + (v.startsWith("https://") ? " (https is not supported)" : ""));
+            }
+            String hostPort = v.substring("http://".length());
+            int colon = hostPort.lastIndexOf(':');
+            if (colon < 0 || hostPort.indexOf('/') >= 0) {
+                throw new ConfigException(key, value, "Expected http://host:port, e.g. http://127.0.0.1:8080");
+            }
+            String host = hostPort.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(hostPort.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, value, "The port is not a number.");
+            }
+            if (port < 0 || port > 65535) {
+                throw new ConfigException(key, value, "The port must be between 0 and 65535.");
+            }
+            return java.util.Optional.of(new HttpListener(host, port));
         }
     }
 }

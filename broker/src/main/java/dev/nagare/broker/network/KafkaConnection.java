@@ -49,14 +49,23 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     private final Map<ApiKeys, ApiHandler> handlers;
     private final ApiVersionsResponseData.ApiVersionCollection supported;
+    private final NetworkListener listener;
     private final ArrayDeque<Request> inFlight = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private boolean reading;
     private boolean closed;
 
-    KafkaConnection(Map<ApiKeys, ApiHandler> handlers, ApiVersionsResponseData.ApiVersionCollection supported) {
+    KafkaConnection(Map<ApiKeys, ApiHandler> handlers, ApiVersionsResponseData.ApiVersionCollection supported,
+                    NetworkListener listener) {
         this.handlers = handlers;
         this.supported = supported;
+        this.listener = listener;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        listener.connectionOpened();
+        super.channelActive(ctx);
     }
 
     @Override
@@ -166,6 +175,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         boolean wrote = false;
         while (!inFlight.isEmpty() && inFlight.peekFirst().isCompleted()) {
             Request done = inFlight.pollFirst();
+            tellListener(done, done.response);
             try {
                 if (!closed && done.sendResponse) {
                     ResponseWriter.write(ctx, done.header(), done.response);
@@ -187,6 +197,15 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
         if (!closed && inFlight.size() < MAX_IN_FLIGHT / 2 && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** A listener that throws must not stall the responses behind this one. */
+    private void tellListener(Request done, org.apache.kafka.common.protocol.ApiMessage response) {
+        try {
+            listener.requestCompleted(done.apiKey(), done.version(), response, System.nanoTime() - done.receivedNanos());
+        } catch (RuntimeException e) {
+            log.warn("The network listener failed on {}", done, e);
         }
     }
 
@@ -219,9 +238,12 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
+        listener.connectionClosed();
         // Requests still running complete later; drain() then releases their frames without writing.
         while (!inFlight.isEmpty() && inFlight.peekFirst().isCompleted()) {
-            inFlight.pollFirst().releaseFrame();
+            Request done = inFlight.pollFirst();
+            tellListener(done, null);
+            done.releaseFrame();
         }
     }
 

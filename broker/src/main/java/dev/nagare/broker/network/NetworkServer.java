@@ -43,6 +43,7 @@ public final class NetworkServer implements AutoCloseable {
     private final Settings settings;
     private final Map<ApiKeys, ApiHandler> handlers;
     private final ApiVersionsResponseData.ApiVersionCollection supported;
+    private final NetworkListener listener;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
@@ -53,9 +54,16 @@ public final class NetworkServer implements AutoCloseable {
      */
     public NetworkServer(Settings settings, Map<ApiKeys, ApiHandler> handlers,
                          ApiVersionsResponseData.ApiVersionCollection supported) {
+        this(settings, handlers, supported, NetworkListener.NONE);
+    }
+
+    /** As above, telling {@code listener} of every connection and request (see {@link NetworkListener}). */
+    public NetworkServer(Settings settings, Map<ApiKeys, ApiHandler> handlers,
+                         ApiVersionsResponseData.ApiVersionCollection supported, NetworkListener listener) {
         this.settings = settings;
         this.handlers = Map.copyOf(handlers);
         this.supported = supported;
+        this.listener = listener;
     }
 
     /** Binds the port; returns the bound address (port 0 picks a free one). */
@@ -91,7 +99,7 @@ public final class NetworkServer implements AutoCloseable {
                             ch.pipeline().addLast(new IdleStateHandler(0, 0, settings.idleTimeoutMs(), TimeUnit.MILLISECONDS));
                         }
                         ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(settings.maxRequestBytes() + 4, 0, 4, 0, 4));
-                        ch.pipeline().addLast(new KafkaConnection(handlers, supported));
+                        ch.pipeline().addLast(new KafkaConnection(handlers, supported, listener));
                     }
                 });
         InetSocketAddress bindAddress = settings.host().isEmpty()

@@ -205,6 +205,7 @@ class StartupConfigTest {
                 "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "dev.nagare.broker.cli.NagareCommand", "start"));
         cmd.addAll(startArgs);
+        cmd.addAll(List.of("--override", "http.listeners=http://127.0.0.1:0")); // tests run side by side
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

@@ -46,7 +46,8 @@ public final class BrokerProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 "dev.nagare.broker.cli.NagareCommand", "start",
                 "--override", "log.dirs=" + dataDir,
-                "--override", "listeners=PLAINTEXT://127.0.0.1:" + port));
+                "--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
+                "--override", "http.listeners=http://127.0.0.1:0"));
         overrides.forEach((k, v) -> {
             cmd.add("--override");
             cmd.add(k + "=" + v);

@@ -77,6 +77,7 @@ public final class TestBroker implements BrokerUnderTest {
         Map<String, String> props = new HashMap<>();
         props.put("log.dirs", dataDir.toString());
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + listenPort);
+        props.put("http.listeners", "http://127.0.0.1:0"); // never the default 8080: tests run side by side
         props.putAll(overrides);
         broker = Broker.start(new BrokerConfig(props), time);
         port = broker.boundAddress().getPort();

@@ -1,0 +1,58 @@
+package dev.nagare.broker.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.HttpExchange;
+
+/**
+ * Writing answers: JSON bodies through one shared Jackson mapper, and errors as {@code {"error": …, "message": …}}
+ * so that a client always gets JSON from {@code /api/v1/}.
+ *
+ * <p>Stateless apart from the mapper, which is thread-safe once configured.
+ */
+final class Exchanges {
+
+    static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    /** The body of every error answer. */
+    record Error(String error, String message) {
+    }
+
+    private Exchanges() {
+    }
+
+    static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        send(exchange, status, bytes);
+    }
+
+    static void sendError(HttpExchange exchange, int status, String error, String message) throws IOException {
+        sendJson(exchange, status, new Error(error, message));
+    }
+
+    static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+        boolean head = "HEAD".equals(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
+        if (!head && body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+        exchange.close();
+    }
+
+    /** True for GET and HEAD; otherwise answers 405 and returns false. */
+    static boolean readOnly(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (method.equals("GET") || method.equals("HEAD")) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        sendError(exchange, 405, "method_not_allowed", method + " is not allowed; this API only reads");
+        return false;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.nagare.broker.http;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
+import org.apache.kafka.common.TopicPartition;
+
+import dev.nagare.broker.group.GroupSnapshot;
+import dev.nagare.broker.lag.GroupLag;
+import dev.nagare.broker.lag.PartitionLag;
+import dev.nagare.broker.lag.TopicLag;
+
+/**
+ * A group as {@code /api/v1/groups} shows it: its state and members (with the partitions assigned to each, decoded
+ * from the consumer protocol), and per partition its committed offset and lag, per topic SumOffsetLag and
+ * MaxOffsetLag. Immutable.
+ *
+ * @param groupId        the group id
+ * @param state          Kafka's state name (Empty, PreparingRebalance, CompletingRebalance, Stable)
+ * @param protocolType   "consumer" for consumer groups, "" for a group that only commits offsets
+ * @param assignor       the selected assignor (e.g. "range"), or null
+ * @param generation     the generation id
+ * @param stateTimestamp when the state was last recorded (an Empty group: when it became empty), -1 if never
+ * @param evaluatedAtMs  the broker time at which the lag was computed
+ * @param totalOffsetLag the lag over every partition
+ * @param members        the members in join order
+ * @param partitions     committed offset and lag per partition (only partitions with a commit)
+ * @param topics         lag per topic
+ */
+record GroupView(String groupId, String state, String protocolType, String assignor, int generation,
+                 long stateTimestamp, long evaluatedAtMs, long totalOffsetLag, List<MemberView> members,
+                 List<PartitionLag> partitions, List<TopicLag> topics) {
+
+    /**
+     * One member.
+     *
+     * @param assignment the partitions assigned to it, per topic; empty before SyncGroup or for a protocol that is
+     *                   not the consumer protocol
+     */
+    record MemberView(String memberId, String groupInstanceId, String clientId, String clientHost,
+                      List<TopicAssignment> assignment) {
+    }
+
+    /** The partitions of one topic assigned to a member. */
+    record TopicAssignment(String topic, List<Integer> partitions) {
+    }
+
+    static GroupView of(GroupSnapshot group, GroupLag lag) {
+        List<MemberView> members = new ArrayList<>(group.members().size());
+        for (GroupSnapshot.Member m : group.members()) {
+            members.add(new MemberView(m.memberId(), m.instanceId(), m.clientId(), m.clientHost(),
+                    "consumer".equals(group.protocolType()) ? decode(m.assignment()) : List.of()));
+        }
+        return new GroupView(group.groupId(), group.state(), group.protocolType(), group.protocolName(),
+                group.generation(), group.stateTimestamp(), lag.evaluatedAtMs(), lag.totalOffsetLag(), members,
+                lag.partitions(), lag.topics());
+    }
+
+    /** The consumer protocol's assignment, by topic then partition; empty when absent or not decodable. */
+    static List<TopicAssignment> decode(byte[] assignment) {
+        if (assignment == null || assignment.length == 0) {
+            return List.of();
+        }
+        List<TopicPartition> partitions;
+        try {
+            partitions = ConsumerProtocol.deserializeAssignment(ByteBuffer.wrap(assignment)).partitions();
+        } catch (RuntimeException e) {
+            return List.of(); // a client that put something else in a "consumer" group's assignment
+        }
+        Map<String, List<Integer>> byTopic = new TreeMap<>();
+        for (TopicPartition tp : partitions) {
+            byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition());
+        }
+        List<TopicAssignment> out = new ArrayList<>(byTopic.size());
+        byTopic.forEach((topic, ps) -> {
+            ps.sort(null);
+            out.add(new TopicAssignment(topic, List.copyOf(ps)));
+        });
+        return out;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.nagare.broker.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.nagare.broker.testing.Http;
+import dev.nagare.broker.testing.TestBroker;
+
+/** The JSON API under /api/v1/: topics, partitions, groups with their exact lag, and its errors. */
+class JsonApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static JsonNode get(InetSocketAddress http, String path, int expectedStatus) throws Exception {
+        HttpResponse<String> r = Http.get(http, path);
+        assertEquals(expectedStatus, r.statusCode(), path + " answered " + r.body());
+        assertEquals("application/json; charset=utf-8", r.headers().firstValue("Content-Type").orElse(""));
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void topicsAndPartitionsShowIdsOverridesOffsetsAndSizes() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir, Map.of("offsets.topic.num.partitions", "1"))) {
+            MetricsEndpointTest.groupWithKnownLag(broker);
+            try (Admin admin = broker.admin()) {
+                admin.createTopics(List.of(new NewTopic("audit", 1, (short) 1)
+                        .configs(Map.of("retention.ms", "60000")))).all().get();
+            }
+            InetSocketAddress http = broker.broker().httpAddress().orElseThrow();
+
+            JsonNode topics = get(http, "/api/v1/topics", 200);
+            List<String> names = new ArrayList<>();
+            topics.forEach(t -> names.add(t.get("name").asText()));
+            assertEquals(List.of("__consumer_offsets", "audit", "orders"), names);
+            JsonNode audit = topics.get(1);
+            assertEquals(1, audit.get("partitions").asInt());
+            assertEquals(false, audit.get("internal").asBoolean());
+            assertEquals("60000", audit.get("configs").get("retention.ms").asText());
+            assertEquals(true, topics.get(0).get("internal").asBoolean());
+            assertEquals(22, audit.get("id").asText().length(), "a Kafka topic id, base64");
+
+            JsonNode orders = get(http, "/api/v1/topics/orders", 200);
+            assertEquals(3, orders.get("partitions").asInt());
+            assertEquals(0, orders.get("configs").size());
+
+            JsonNode partitions = get(http, "/api/v1/topics/orders/partitions", 200);
+            assertEquals(3, partitions.size());
+            long[] ends = {10, 4, 6};
+            for (int p = 0; p < 3; p++) {
+                JsonNode part = partitions.get(p);
+                assertEquals(p, part.get("partition").asInt());
+                assertEquals(0, part.get("logStartOffset").asLong());
+                assertEquals(ends[p], part.get("highWatermark").asLong());
+                assertEquals(1, part.get("segments").asInt());
+                assertTrue(part.get("sizeBytes").asLong() > 0);
+            }
+            assertEquals("unknown_topic", get(http, "/api/v1/topics/nope/partitions", 404).get("error").asText());
+        }
+    }
+
+    @Test
+    void aGroupWithNoConsumerRunningShowsItsCommittedOffsetsAndExactLag() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir, Map.of("offsets.topic.num.partitions", "1"))) {
+            MetricsEndpointTest.groupWithKnownLag(broker);
+            InetSocketAddress http = broker.broker().httpAddress().orElseThrow();
+
+            JsonNode groups = get(http, "/api/v1/groups", 200);
+            assertEquals(1, groups.size());
+            JsonNode billing = get(http, "/api/v1/groups/billing", 200);
+            assertEquals("billing", billing.get("groupId").asText());
+            assertEquals("Empty", billing.get("state").asText());
+            assertEquals(0, billing.get("members").size());
+            assertEquals(12, billing.get("totalOffsetLag").asLong());
+            long[] committed = {3, 4, 1};
+            long[] lags = {7, 0, 5};
+            JsonNode partitions = billing.get("partitions");
+            assertEquals(3, partitions.size());
+            for (int p = 0; p < 3; p++) {
+                JsonNode part = partitions.get(p);
+                assertEquals("orders", part.get("topic").asText());
+                assertEquals(p, part.get("partition").asInt());
+                assertEquals(committed[p], part.get("committedOffset").asLong());
+                assertEquals(lags[p], part.get("offsetLag").asLong());
+            }
+            JsonNode topic = billing.get("topics").get(0);
+            assertEquals("orders", topic.get("topic").asText());
+            assertEquals(12, topic.get("sumOffsetLag").asLong());
+            assertEquals(7, topic.get("maxOffsetLag").asLong());
+        }
+    }
+
+    @Test
+    void unknownGroupsPathsAndTheHistoryNotYetKeptAnswerJsonErrors() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir)) {
+            InetSocketAddress http = broker.broker().httpAddress().orElseThrow();
+            assertEquals("unknown_group", get(http, "/api/v1/groups/nobody", 404).get("error").asText());
+            assertEquals("not_implemented", get(http, "/api/v1/groups/nobody/history", 501).get("error").asText());
+            assertEquals("not_found", get(http, "/api/v1/brokers", 404).get("error").asText());
+            assertEquals(0, get(http, "/api/v1/groups", 200).size());
+        }
+    }
+}
