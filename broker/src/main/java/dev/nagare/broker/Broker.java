@@ -19,6 +19,7 @@ import dev.nagare.broker.config.TopicConfigs;
 import dev.nagare.broker.group.CoordinatorRuntime;
 import dev.nagare.broker.lag.LagCalculator;
 import dev.nagare.broker.lag.LagMonitor;
+import dev.nagare.broker.lag.LagService;
 import dev.nagare.broker.metadata.ClusterView;
 import dev.nagare.broker.metadata.NodeIdentity;
 import dev.nagare.broker.metadata.ProducerIdAllocator;
@@ -47,6 +48,7 @@ public final class Broker implements AutoCloseable {
     private final NetworkServer network;
     private final CoordinatorRuntime groups;
     private final LagMonitor lag;
+    private final LagService lagService;
     private final InetSocketAddress boundAddress;
     private final ClusterView cluster;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -59,6 +61,8 @@ public final class Broker implements AutoCloseable {
         this.network = network;
         this.groups = groups;
         this.lag = new LagMonitor(groups, new LagCalculator(groups.partitions(), groups.time()));
+        this.lagService = LagService.start(lag, config.logDir().toAbsolutePath().resolve(TopicRegistry.METADATA_DIR),
+                groups.time());
         this.boundAddress = boundAddress;
         this.cluster = cluster;
     }
@@ -150,6 +154,11 @@ public final class Broker implements AutoCloseable {
         return lag;
     }
 
+    /** Lag with estimates, status, expiry forecast and 24 hours of history, for metrics, API, console and CLI. */
+    public LagService lagService() {
+        return lagService;
+    }
+
     public BrokerConfig config() {
         return config;
     }
@@ -167,6 +176,7 @@ public final class Broker implements AutoCloseable {
         log.info("Shutting down");
         try {
             network.close();
+            lagService.close();
             groups.close();
         } finally {
             try {
