@@ -47,7 +47,8 @@ import dev.nagare.storage.AtomicFile;
  * window. A file that cannot be read at start-up is skipped with a warning: history is an aid, not a reason to
  * refuse to start.
  *
- * <p>Thread-safe: every method holds this object's lock; the sampler thread writes, any thread reads.
+ * <p>Thread-safe: the series are guarded by this object's lock ({@link #write} holds it to encode, not to write
+ * the files); the sampler thread records, any thread reads.
  */
 public final class LagHistory {
 
