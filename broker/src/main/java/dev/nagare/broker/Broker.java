@@ -17,11 +17,14 @@ import dev.nagare.broker.api.Apis;
 import dev.nagare.broker.config.BrokerConfig;
 import dev.nagare.broker.config.TopicConfigs;
 import dev.nagare.broker.group.CoordinatorRuntime;
+import dev.nagare.broker.http.LagHistoryRoute;
 import dev.nagare.broker.http.WebServer;
 import dev.nagare.broker.lag.LagCalculator;
 import dev.nagare.broker.lag.LagMonitor;
+import dev.nagare.broker.lag.LagService;
 import dev.nagare.broker.metadata.ClusterView;
 import dev.nagare.broker.metrics.BrokerMetrics;
+import dev.nagare.broker.metrics.LagServiceMetrics;
 import dev.nagare.broker.metadata.NodeIdentity;
 import dev.nagare.broker.metadata.ProducerIdAllocator;
 import dev.nagare.broker.metadata.TopicInfo;
@@ -51,13 +54,15 @@ public final class Broker implements AutoCloseable {
     private final LagMonitor lag;
     private final BrokerMetrics metrics;
     private final WebServer web;
+    private final LagService lagService;
     private final InetSocketAddress boundAddress;
     private final ClusterView cluster;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
     private Broker(BrokerConfig config, LogManager logs, NetworkServer network, CoordinatorRuntime groups,
-                   LagMonitor lag, BrokerMetrics metrics, WebServer web, InetSocketAddress boundAddress,
+                   LagMonitor lag, LagService lagService, BrokerMetrics metrics, WebServer web,
+                   InetSocketAddress boundAddress,
                    ClusterView cluster) {
         this.config = config;
         this.logs = logs;
@@ -66,6 +71,7 @@ public final class Broker implements AutoCloseable {
         this.lag = lag;
         this.metrics = metrics;
         this.web = web;
+        this.lagService = lagService;
         this.boundAddress = boundAddress;
         this.cluster = cluster;
     }
@@ -90,6 +96,7 @@ public final class Broker implements AutoCloseable {
         NetworkServer network = null;
         CoordinatorRuntime groups = null;
         WebServer web = null;
+        LagService lagService = null;
         try {
             PartitionManager partitions = new PartitionManager(config, topics, logs);
             ProducerIdAllocator producerIds = new ProducerIdAllocator(logDir.resolve(TopicRegistry.METADATA_DIR));
@@ -109,17 +116,23 @@ public final class Broker implements AutoCloseable {
             cluster.endpoint(new ClusterView.Endpoint(host, port));
             groups.start();
             LagMonitor lag = new LagMonitor(groups, new LagCalculator(partitions, time));
+            lagService = LagService.start(lag, logDir.resolve(TopicRegistry.METADATA_DIR), time);
             metrics.watch(partitions, lag);
+            metrics.addLagExtension(new LagServiceMetrics(lagService));
             if (config.httpListener().isPresent()) {
-                web = WebServer.start(config.httpListener().get(), metrics, partitions, lag, null);
+                web = WebServer.start(config.httpListener().get(), metrics, partitions, lag,
+                        new LagHistoryRoute(lagService, time));
             }
             log.info("Nagare node {} of cluster {} started in {} ms: {} topic(s), data in {}, advertised as {}:{}",
                     identity.nodeId(), identity.clusterId(), (System.nanoTime() - startNanos) / 1_000_000,
                     topics.all().size(), logDir, host, port);
-            return new Broker(config, logs, network, groups, lag, metrics, web, bound, cluster);
+            return new Broker(config, logs, network, groups, lag, lagService, metrics, web, bound, cluster);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (web != null) {
                 web.close();
+            }
+            if (lagService != null) {
+                lagService.close();
             }
             if (network != null) {
                 network.close();
@@ -177,6 +190,11 @@ public final class Broker implements AutoCloseable {
         return metrics;
     }
 
+    /** Lag with estimates, status, expiry forecast and 24 hours of history, for metrics, API, console and CLI. */
+    public LagService lagService() {
+        return lagService;
+    }
+
     public BrokerConfig config() {
         return config;
     }
@@ -197,6 +215,7 @@ public final class Broker implements AutoCloseable {
             if (web != null) {
                 web.close();
             }
+            lagService.close();
             groups.close();
         } finally {
             try {

@@ -11,7 +11,7 @@ import dev.nagare.broker.group.GroupSnapshot;
  * The broker's lag, for every group it coordinates: a snapshot of the groups taken on the coordinator thread, then
  * the lag computed on the caller's side of the future (off the coordinator thread). Thread-safe.
  */
-public final class LagMonitor {
+public final class LagMonitor implements LagSource {
 
     private final CoordinatorRuntime groups;
     private final LagCalculator calculator;
@@ -22,6 +22,7 @@ public final class LagMonitor {
     }
 
     /** The lag of every loaded group, sorted by group id. */
+    @Override
     public CompletableFuture<List<GroupLag>> evaluateAll() {
         return groups.snapshot().thenApply(snapshots -> {
             List<GroupLag> result = new ArrayList<>(snapshots.size());
@@ -39,6 +40,7 @@ public final class LagMonitor {
     }
 
     /** The retention of an empty group's offsets ({@code offsets.retention.minutes}), ms. */
+    @Override
     public long offsetsRetentionMs() {
         return groups.settings().offsetsRetentionMs();
     }

@@ -104,15 +104,25 @@ class JsonApiTest {
             assertEquals("orders", topic.get("topic").asText());
             assertEquals(12, topic.get("sumOffsetLag").asLong());
             assertEquals(7, topic.get("maxOffsetLag").asLong());
+
+            long step = broker.broker().lagService().sampleNow();
+            JsonNode history = get(http, "/api/v1/groups/billing/history", 200);
+            JsonNode samples = history.get("topics").get("orders");
+            assertEquals(1, samples.size());
+            assertEquals(step, samples.get(0).get("timestampMs").asLong());
+            assertEquals(12, samples.get(0).get("sumOffsetLag").asLong());
+            assertEquals(7, samples.get(0).get("maxOffsetLag").asLong());
+            assertEquals(8, samples.get(0).get("committedSum").asLong());
+            assertEquals(20, samples.get(0).get("logEndSum").asLong());
         }
     }
 
     @Test
-    void unknownGroupsPathsAndTheHistoryNotYetKeptAnswerJsonErrors() throws Exception {
+    void unknownGroupsAndPathsAnswerJsonErrors() throws Exception {
         try (TestBroker broker = TestBroker.start(dir)) {
             InetSocketAddress http = broker.broker().httpAddress().orElseThrow();
             assertEquals("unknown_group", get(http, "/api/v1/groups/nobody", 404).get("error").asText());
-            assertEquals("not_implemented", get(http, "/api/v1/groups/nobody/history", 501).get("error").asText());
+            assertEquals("unknown_group", get(http, "/api/v1/groups/nobody/history", 404).get("error").asText());
             assertEquals("not_found", get(http, "/api/v1/brokers", 404).get("error").asText());
             assertEquals(0, get(http, "/api/v1/groups", 200).size());
         }

@@ -92,6 +92,10 @@ class MetricsEndpointTest {
                         "topic", "orders", "partition", partition));
             }
             assertEquals(12.0, m.value("nagare_consumer_group_sum_offset_lag", "consumer_group", "billing", "topic", "orders"));
+            assertEquals(0.0, m.value("nagare_consumer_group_status", "consumer_group", "billing"), "OK: no history yet");
+            assertTrue(Double.isNaN(m.value("nagare_consumer_group_estimated_max_time_lag_seconds",
+                    "consumer_group", "billing", "topic", "orders")), "no consume rate known yet");
+            assertEquals(3, m.samples("nagare_consumer_group_estimated_time_lag_seconds").size());
             assertEquals(7.0, m.value("nagare_consumer_group_max_offset_lag", "consumer_group", "billing", "topic", "orders"));
             assertEquals(12.0, m.value("kafka_consumergroup_lag_sum", "consumergroup", "billing", "topic", "orders"));
             assertEquals(8.0, m.value("kafka_consumergroup_current_offset_sum", "consumergroup", "billing", "topic", "orders"));

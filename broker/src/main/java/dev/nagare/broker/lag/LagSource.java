@@ -1,0 +1,14 @@
+package dev.nagare.broker.lag;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** Where the sampler and {@link LagService} get lag from: {@link LagMonitor} in the broker, a stub in tests. */
+public interface LagSource {
+
+    /** The lag of every group, sorted by group id. */
+    CompletableFuture<List<GroupLag>> evaluateAll();
+
+    /** The retention of an empty group's offsets ({@code offsets.retention.minutes}), ms. */
+    long offsetsRetentionMs();
+}
