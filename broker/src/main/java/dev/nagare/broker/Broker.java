@@ -120,7 +120,7 @@ public final class Broker implements AutoCloseable {
             metrics.watch(partitions, lag);
             metrics.addLagExtension(new LagServiceMetrics(lagService));
             if (config.httpListener().isPresent()) {
-                web = WebServer.start(config.httpListener().get(), metrics, partitions, lag,
+                web = WebServer.start(config.httpListener().get(), metrics, partitions, lag, lagService,
                         new LagHistoryRoute(lagService, time));
             }
             log.info("Nagare node {} of cluster {} started in {} ms: {} topic(s), data in {}, advertised as {}:{}",

@@ -24,6 +24,7 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.nagare.broker.group.GroupSnapshot;
 import dev.nagare.broker.lag.GroupLag;
 import dev.nagare.broker.lag.LagMonitor;
+import dev.nagare.broker.lag.LagService;
 import dev.nagare.broker.metadata.TopicInfo;
 import dev.nagare.broker.partition.Partition;
 import dev.nagare.broker.partition.PartitionManager;
@@ -66,12 +67,17 @@ final class ApiV1 implements HttpHandler {
 
     private final PartitionManager partitions;
     private final LagMonitor lag;
+    private final LagService reports;
     private final LagHistoryApi history;
 
-    /** @param history the lag history, or null: its route answers 501 */
-    ApiV1(PartitionManager partitions, LagMonitor lag, LagHistoryApi history) {
+    /**
+     * @param reports turns each evaluation into a group's status and expiry forecast
+     * @param history the lag history, or null: its route answers 501
+     */
+    ApiV1(PartitionManager partitions, LagMonitor lag, LagService reports, LagHistoryApi history) {
         this.partitions = partitions;
         this.lag = lag;
+        this.reports = reports;
         this.history = history;
     }
 
@@ -175,7 +181,7 @@ final class ApiV1 implements HttpHandler {
         for (GroupSnapshot s : snapshots) {
             GroupLag l = lags.get(s.groupId());
             if (l != null) { // else deleted between the two snapshots
-                out.add(GroupView.of(s, l));
+                out.add(GroupView.of(s, l, reports.report(l)));
             }
         }
         out.sort(Comparator.comparing(GroupView::groupId));

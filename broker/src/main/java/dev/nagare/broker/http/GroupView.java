@@ -10,7 +10,9 @@ import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 
 import dev.nagare.broker.group.GroupSnapshot;
+import dev.nagare.broker.lag.ExpiryForecast;
 import dev.nagare.broker.lag.GroupLag;
+import dev.nagare.broker.lag.GroupReport;
 import dev.nagare.broker.lag.PartitionLag;
 import dev.nagare.broker.lag.TopicLag;
 
@@ -27,12 +29,17 @@ import dev.nagare.broker.lag.TopicLag;
  * @param stateTimestamp when the state was last recorded (an Empty group: when it became empty), -1 if never
  * @param evaluatedAtMs  the broker time at which the lag was computed
  * @param totalOffsetLag the lag over every partition
+ * @param status         OK, WARN, STALL or STOP after Burrow's rules over the history window (the worst of its
+ *                       topics', {@link dev.nagare.broker.lag.StatusRules})
+ * @param expiry         for an Empty group, when its offsets expire and what {@code auto.offset.reset} would then
+ *                       skip or process again ({@link ExpiryForecast}); null for a group with members
  * @param members        the members in join order
  * @param partitions     committed offset and lag per partition (only partitions with a commit)
  * @param topics         lag per topic
  */
 record GroupView(String groupId, String state, String protocolType, String assignor, int generation,
-                 long stateTimestamp, long evaluatedAtMs, long totalOffsetLag, List<MemberView> members,
+                 long stateTimestamp, long evaluatedAtMs, long totalOffsetLag, String status, ExpiryForecast expiry,
+                 List<MemberView> members,
                  List<PartitionLag> partitions, List<TopicLag> topics) {
 
     /**
@@ -49,14 +56,16 @@ record GroupView(String groupId, String state, String protocolType, String assig
     record TopicAssignment(String topic, List<Integer> partitions) {
     }
 
-    static GroupView of(GroupSnapshot group, GroupLag lag) {
+    /** @param report the lag service's report of {@code lag} (status and forecast) */
+    static GroupView of(GroupSnapshot group, GroupLag lag, GroupReport report) {
         List<MemberView> members = new ArrayList<>(group.members().size());
         for (GroupSnapshot.Member m : group.members()) {
             members.add(new MemberView(m.memberId(), m.instanceId(), m.clientId(), m.clientHost(),
                     "consumer".equals(group.protocolType()) ? decode(m.assignment()) : List.of()));
         }
         return new GroupView(group.groupId(), group.state(), group.protocolType(), group.protocolName(),
-                group.generation(), group.stateTimestamp(), lag.evaluatedAtMs(), lag.totalOffsetLag(), members,
+                group.generation(), group.stateTimestamp(), lag.evaluatedAtMs(), lag.totalOffsetLag(),
+                report.status().name(), report.expiry().orElse(null), members,
                 lag.partitions(), lag.topics());
     }
 

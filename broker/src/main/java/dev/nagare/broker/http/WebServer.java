@@ -17,6 +17,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import dev.nagare.broker.config.BrokerConfig;
 import dev.nagare.broker.lag.LagMonitor;
+import dev.nagare.broker.lag.LagService;
 import dev.nagare.broker.metrics.BrokerMetrics;
 import dev.nagare.broker.partition.PartitionManager;
 
@@ -52,11 +53,13 @@ public final class WebServer implements AutoCloseable {
     /**
      * Binds and starts serving.
      *
+     * @param reports each group's status and expiry forecast in {@code /api/v1/groups}
      * @param history the lag history behind {@code /api/v1/groups/{id}/history}, or null (it answers 501)
      * @throws IOException the address cannot be bound (message names {@code http.listeners})
      */
     public static WebServer start(BrokerConfig.HttpListener listener, BrokerMetrics metrics,
-                                  PartitionManager partitions, LagMonitor lag, LagHistoryApi history)
+                                  PartitionManager partitions, LagMonitor lag, LagService reports,
+                                  LagHistoryApi history)
             throws IOException {
         InetSocketAddress address = listener.host().isEmpty()
                 ? new InetSocketAddress(listener.port()) : new InetSocketAddress(listener.host(), listener.port());
@@ -77,7 +80,7 @@ public final class WebServer implements AutoCloseable {
         server.setExecutor(executor);
         WebServer web = new WebServer(server, executor);
         web.route("/metrics", new MetricsHandler(metrics));
-        web.route(ApiV1.PREFIX, new ApiV1(partitions, lag, history));
+        web.route(ApiV1.PREFIX, new ApiV1(partitions, lag, reports, history));
         server.start();
         log.info("Serving /metrics and {} on http://{}:{}", ApiV1.PREFIX,
                 web.address().getAddress().getHostAddress(), web.address().getPort());

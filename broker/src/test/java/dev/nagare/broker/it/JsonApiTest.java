@@ -118,6 +118,33 @@ class JsonApiTest {
     }
 
     @Test
+    void anEmptyGroupShowsItsStatusAndWhenItsOffsetsExpireWithWhatEachResetWouldDo() throws Exception {
+        long retentionMs = 90 * 60_000L;
+        try (TestBroker broker = TestBroker.start(dir, Map.of("offsets.topic.num.partitions", "1",
+                "offsets.retention.minutes", "90"))) {
+            MetricsEndpointTest.groupWithKnownLag(broker);
+            InetSocketAddress http = broker.broker().httpAddress().orElseThrow();
+
+            JsonNode billing = get(http, "/api/v1/groups/billing", 200);
+            assertEquals("OK", billing.get("status").asText(), "no history yet, so nothing is growing or stuck");
+            assertEquals(-1, billing.get("stateTimestamp").asLong(), "it only committed, it never had members");
+            long commitTimestamp = billing.get("partitions").get(0).get("commitTimestamp").asLong();
+            for (JsonNode p : billing.get("partitions")) {
+                assertEquals(commitTimestamp, p.get("commitTimestamp").asLong(), "one OffsetCommit for all three");
+            }
+            JsonNode expiry = billing.get("expiry");
+            assertEquals(commitTimestamp + retentionMs, expiry.get("earliestExpiryMs").asLong());
+            assertEquals(commitTimestamp + retentionMs, expiry.get("latestExpiryMs").asLong());
+            assertEquals(12, expiry.get("skippedWithLatest").asLong(), "7 + 0 + 5 records after the commits");
+            assertEquals(20, expiry.get("processedWithEarliest").asLong(), "10 + 4 + 6 stored records");
+            assertEquals(8, expiry.get("alreadyProcessedWithEarliest").asLong(), "3 + 4 + 1 committed");
+            JsonNode listed = get(http, "/api/v1/groups", 200).get(0);
+            assertEquals("OK", listed.get("status").asText());
+            assertEquals(expiry, listed.get("expiry"), "the list shows the same forecast");
+        }
+    }
+
+    @Test
     void unknownGroupsAndPathsAnswerJsonErrors() throws Exception {
         try (TestBroker broker = TestBroker.start(dir)) {
             InetSocketAddress http = broker.broker().httpAddress().orElseThrow();
