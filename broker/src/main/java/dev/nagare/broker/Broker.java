@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import dev.nagare.broker.api.Apis;
 import dev.nagare.broker.config.BrokerConfig;
 import dev.nagare.broker.config.TopicConfigs;
+import dev.nagare.broker.console.ConsoleHandler;
 import dev.nagare.broker.group.CoordinatorRuntime;
 import dev.nagare.broker.http.LagHistoryRoute;
 import dev.nagare.broker.http.WebServer;
@@ -122,6 +123,7 @@ public final class Broker implements AutoCloseable {
             if (config.httpListener().isPresent()) {
                 web = WebServer.start(config.httpListener().get(), metrics, partitions, lag, lagService,
                         new LagHistoryRoute(lagService, time));
+                web.route("/", new ConsoleHandler());
             }
             log.info("Nagare node {} of cluster {} started in {} ms: {} topic(s), data in {}, advertised as {}:{}",
                     identity.nodeId(), identity.clusterId(), (System.nanoTime() - startNanos) / 1_000_000,
