@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need that Maven does not bring, then runs every test (mvn verify).
-#   Debian packages: kcat, python3-kafka (kafka-python), nodejs and npm when missing
+#   Debian packages: kcat, python3-kafka (kafka-python), nodejs, npm, chromium and chromium-driver when missing
 #   kafkajs from npm, into $NAGARE_NODE_PREFIX (default ~/.cache/nagare/node), where the tests look for it
 #   Apache Kafka 4.1's jars for its CLI tools (from Maven Central, broker/src/test/kafka-tools/pom.xml)
 set -euo pipefail
@@ -12,6 +12,8 @@ command -v kcat >/dev/null 2>&1 || need_apt+=(kcat)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || need_apt+=(python3-kafka)  # Debian's python, not a pyenv one
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)             # ConsoleTest's headless browser
+[ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)  # and the driver Selenium talks to
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "test.sh: installing ${need_apt[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
