@@ -32,6 +32,11 @@ class LayeringTest {
                 || line.contains(" org.apache.kafka.storage.") || line.contains(" org.apache.kafka.raft.")));
     }
 
+    @Test
+    void theConsoleImportsNoBrokerCodeItOnlyServesFilesThatReadTheJsonApi() throws IOException {
+        assertEquals(List.of(), offenders(MAIN.resolve("console"), line -> line.contains(" dev.nagare.")));
+    }
+
     private static List<String> offenders(Path dir, Predicate<String> forbidden) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(p -> p.toString().endsWith(".java")).filter(p -> {
