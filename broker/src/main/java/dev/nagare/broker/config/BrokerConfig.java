@@ -472,25 +472,9 @@ public final class BrokerConfig {
             if (!name.equals("PLAINTEXT")) {
                 throw new ConfigException(key, value, "Only the PLAINTEXT listener is supported.");
             }
-            String hostPort = v.substring(scheme + 3);
-            int colon = hostPort.lastIndexOf(':');
-            if (colon < 0) {
-                throw new ConfigException(key, value, "Expected NAME://host:port, e.g. PLAINTEXT://:9092");
-            }
-            String host = hostPort.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            int port;
-            try {
-                port = Integer.parseInt(hostPort.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new ConfigException(key, value, "The port is not a number.");
-            }
-            if (port < 0 || port > 65535) {
-                throw new ConfigException(key, value, "The port must be between 0 and 65535.");
-            }
-            return new Listener(name, host, port);
+            HostPort hp = HostPort.parse(key, value, v.substring(scheme + 3),
+                    "Expected NAME://host:port, e.g. PLAINTEXT://:9092");
+            return new Listener(name, hp.host(), hp.port());
         }
     }
 
@@ -513,9 +497,21 @@ public final class BrokerConfig {
                         + (v.startsWith("https://") ? " (https is not supported)" : ""));
             }
             String hostPort = v.substring("http://".length());
+            String expected = "Expected http://host:port, e.g. http://127.0.0.1:8080";
+            if (hostPort.indexOf('/') >= 0) {
+                throw new ConfigException(key, value, expected);
+            }
+            HostPort hp = HostPort.parse(key, value, hostPort, expected);
+            return java.util.Optional.of(new HttpListener(hp.host(), hp.port()));
+        }
+    }
+
+    /** The {@code host:port} part of a listener ({@code [v6]} brackets removed; empty host: every interface). */
+    private record HostPort(String host, int port) {
+        static HostPort parse(String key, String value, String hostPort, String expected) {
             int colon = hostPort.lastIndexOf(':');
-            if (colon < 0 || hostPort.indexOf('/') >= 0) {
-                throw new ConfigException(key, value, "Expected http://host:port, e.g. http://127.0.0.1:8080");
+            if (colon < 0) {
+                throw new ConfigException(key, value, expected);
             }
             String host = hostPort.substring(0, colon);
             if (host.startsWith("[") && host.endsWith("]")) {
@@ -530,7 +526,7 @@ public final class BrokerConfig {
             if (port < 0 || port > 65535) {
                 throw new ConfigException(key, value, "The port must be between 0 and 65535.");
             }
-            return java.util.Optional.of(new HttpListener(host, port));
+            return new HostPort(host, port);
         }
     }
 }
