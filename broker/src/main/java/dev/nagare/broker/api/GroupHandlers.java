@@ -88,7 +88,7 @@ final class GroupHandlers {
         short version = request.version();
         String host = "/" + request.clientAddress().getAddress().getHostAddress();
         runtime.submit(c -> {
-            if (!runtime.isLoaded(data.groupId() == null ? "" : data.groupId())) {
+            if (!runtime.isLoaded(data.groupId())) {
                 request.respond(fix(new JoinGroupResponseData().setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code())
                         .setGenerationId(-1).setLeader("").setMemberId(data.memberId()), version));
                 return;
@@ -203,7 +203,7 @@ final class GroupHandlers {
             DeleteGroupsResponseData response = new DeleteGroupsResponseData();
             for (String groupId : data.groupsNames()) {
                 Errors error;
-                if (!runtime.isLoaded(groupId == null ? "" : groupId)) {
+                if (!runtime.isLoaded(groupId)) {
                     error = Errors.COORDINATOR_LOAD_IN_PROGRESS;
                 } else {
                     try {

@@ -73,7 +73,7 @@ final class OffsetHandlers {
         String groupId = data.groupId();
         runtime.submit(c -> {
             Map<TopicPartition, Errors> result;
-            if (!runtime.isLoaded(groupId == null ? "" : groupId)) {
+            if (!runtime.isLoaded(groupId)) {
                 result = new HashMap<>();
                 for (TopicPartition tp : slots.keySet()) {
                     result.put(tp, Errors.COORDINATOR_LOAD_IN_PROGRESS);
@@ -207,7 +207,7 @@ final class OffsetHandlers {
         OffsetDeleteRequestData data = request.data();
         runtime.submit(c -> {
             OffsetDeleteResponseData response = new OffsetDeleteResponseData();
-            if (!runtime.isLoaded(data.groupId() == null ? "" : data.groupId())) {
+            if (!runtime.isLoaded(data.groupId())) {
                 request.respond(response.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code()));
                 return;
             }

@@ -122,22 +122,18 @@ public final class CoordinatorRuntime implements AutoCloseable {
         });
     }
 
-    public PartitionManager partitions() {
-        return partitions;
-    }
-
-    public Time time() {
-        return time;
-    }
-
     public GroupSettings settings() {
         return coordinator.settings();
     }
 
-    /** True when the partition holding this group's state has been loaded. Any thread. */
+    /**
+     * True when the partition holding this group's state has been loaded (a null id counts as "", which the
+     * coordinator then refuses with Kafka's error). Any thread.
+     */
     public boolean isLoaded(String groupId) {
         AtomicReferenceArray<Boolean> l = loaded;
-        return l != null && Boolean.TRUE.equals(l.get(coordinator.settings().partitionFor(groupId)));
+        return l != null && Boolean.TRUE.equals(
+                l.get(coordinator.settings().partitionFor(groupId == null ? "" : groupId)));
     }
 
     /** Runs {@code task} with the coordinator on its thread. */
