@@ -5,7 +5,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,16 +172,10 @@ final class ApiV1 implements HttpHandler {
 
     private List<GroupView> groupViews() throws TimeoutException, IOException {
         List<GroupSnapshot> snapshots = await(lag.groups());
-        Map<String, GroupLag> lags = new HashMap<>();
-        for (GroupLag g : await(lag.evaluateAll())) {
-            lags.put(g.group(), g);
-        }
         List<GroupView> out = new ArrayList<>(snapshots.size());
         for (GroupSnapshot s : snapshots) {
-            GroupLag l = lags.get(s.groupId());
-            if (l != null) { // else deleted between the two snapshots
-                out.add(GroupView.of(s, l, reports.report(l)));
-            }
+            GroupLag l = lag.evaluate(s);
+            out.add(GroupView.of(s, l, reports.report(l)));
         }
         out.sort(Comparator.comparing(GroupView::groupId));
         return out;

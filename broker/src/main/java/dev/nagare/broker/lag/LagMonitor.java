@@ -34,6 +34,11 @@ public final class LagMonitor implements LagSource {
         });
     }
 
+    /** The lag of one group from a snapshot already taken (so members and lag come from the same moment). */
+    public GroupLag evaluate(GroupSnapshot group) {
+        return calculator.evaluate(group);
+    }
+
     /** The group snapshots themselves (members and assignments), for the API and the console. */
     public CompletableFuture<List<GroupSnapshot>> groups() {
         return groups.snapshot();
