@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -165,6 +166,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
     /** A copy of every loaded group, taken on the coordinator thread. Any thread. */
     public CompletableFuture<List<GroupSnapshot>> snapshot() {
         return call(c -> c.snapshot().stream().filter(g -> isLoaded(g.groupId())).toList());
+    }
+
+    /** A copy of one group, taken on the coordinator thread; empty if it is unknown or not loaded. Any thread. */
+    public CompletableFuture<Optional<GroupSnapshot>> snapshot(String groupId) {
+        return call(c -> c.snapshot(groupId).filter(g -> isLoaded(g.groupId())));
     }
 
     /** Creates {@code __consumer_offsets} if it does not exist yet. Coordinator thread. */

@@ -347,16 +347,24 @@ public final class GroupCoordinator {
     public List<GroupSnapshot> snapshot() {
         List<GroupSnapshot> result = new ArrayList<>(store.all().size());
         for (ClassicGroup g : store.all()) {
-            List<GroupSnapshot.Member> members = new ArrayList<>(g.members.size());
-            for (GroupMember m : g.members.values()) {
-                members.add(new GroupSnapshot.Member(m.memberId, m.instanceId, m.clientId, m.clientHost,
-                        m.assignment));
-            }
-            result.add(new GroupSnapshot(g.groupId, g.state.label, g.protocolType == null ? "" : g.protocolType,
-                    g.protocolName, g.generationId, List.copyOf(members), Map.copyOf(g.offsets),
-                    g.currentStateTimestamp));
+            result.add(snapshotOf(g));
         }
         return result;
+    }
+
+    /** A copy of one group, empty if this coordinator does not know it; O(its members + offsets). */
+    public Optional<GroupSnapshot> snapshot(String groupId) {
+        ClassicGroup g = groupId == null ? null : store.get(groupId);
+        return g == null ? Optional.empty() : Optional.of(snapshotOf(g));
+    }
+
+    private static GroupSnapshot snapshotOf(ClassicGroup g) {
+        List<GroupSnapshot.Member> members = new ArrayList<>(g.members.size());
+        for (GroupMember m : g.members.values()) {
+            members.add(new GroupSnapshot.Member(m.memberId, m.instanceId, m.clientId, m.clientHost, m.assignment));
+        }
+        return new GroupSnapshot(g.groupId, g.state.label, g.protocolType == null ? "" : g.protocolType,
+                g.protocolName, g.generationId, List.copyOf(members), Map.copyOf(g.offsets), g.currentStateTimestamp);
     }
 
     /** The ids of every group this coordinator knows (for lag and tools). */

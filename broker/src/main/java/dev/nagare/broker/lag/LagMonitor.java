@@ -2,6 +2,7 @@ package dev.nagare.broker.lag;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import dev.nagare.broker.group.CoordinatorRuntime;
@@ -32,6 +33,12 @@ public final class LagMonitor implements LagSource {
             result.sort(java.util.Comparator.comparing(GroupLag::group));
             return result;
         });
+    }
+
+    /** The lag of one group, from a snapshot of that group alone. */
+    @Override
+    public CompletableFuture<Optional<GroupLag>> evaluate(String group) {
+        return groups.snapshot(group).thenApply(snapshot -> snapshot.map(calculator::evaluate));
     }
 
     /** The lag of one group from a snapshot already taken (so members and lag come from the same moment). */

@@ -72,8 +72,7 @@ public final class LagService implements AutoCloseable {
 
     /** One group's report; empty if the coordinator does not know the group. */
     public CompletableFuture<Optional<GroupReport>> report(String group) {
-        return source.evaluateAll().thenApply(groups -> groups.stream().filter(g -> g.group().equals(group))
-                .findFirst().map(this::report));
+        return source.evaluate(group).thenApply(g -> g.map(this::report));
     }
 
     /** The history of a group on a topic in {@code [fromMs, toMs]} (broker time), oldest first. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -18,8 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.nagare.broker.lag.GroupLag;
+import dev.nagare.broker.lag.GroupReport;
+import dev.nagare.broker.lag.LagService;
+import dev.nagare.broker.lag.LagStatus;
 import dev.nagare.broker.lag.PartitionLag;
 import dev.nagare.broker.lag.TopicLag;
+import dev.nagare.broker.lag.TopicReport;
 import dev.nagare.broker.testing.SkewedTime;
 import dev.nagare.broker.testing.TestBroker;
 
@@ -64,6 +69,46 @@ class LagTest {
             assertEquals(0, p1.timeLagMs(), "caught up");
             assertEquals(List.of(new TopicLag("orders", 2, 7, 7, p0.timeLagMs(), 7)), billing.topics());
         }
+    }
+
+    @Test
+    void oneGroupsReportIsThatGroupsAloneAndEmptyForAnUnknownGroup() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir, Map.of("offsets.topic.num.partitions", "1"));
+             Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic("orders", 2, (short) 1))).all().get();
+            try (KafkaProducer<byte[], byte[]> p = broker.producer(Map.of())) {
+                for (int i = 0; i < 6; i++) {
+                    p.send(new ProducerRecord<>("orders", i % 2, null, new byte[1])).get();
+                }
+            }
+            admin.alterConsumerGroupOffsets("billing", Map.of(new TopicPartition("orders", 0), new OffsetAndMetadata(1),
+                    new TopicPartition("orders", 1), new OffsetAndMetadata(3))).all().get();
+            admin.alterConsumerGroupOffsets("audit", Map.of(new TopicPartition("orders", 1), new OffsetAndMetadata(0)))
+                    .all().get();
+            LagService service = broker.broker().lagService();
+
+            GroupReport billing = service.report("billing").get().orElseThrow();
+            GroupReport audit = service.report("audit").get().orElseThrow();
+
+            assertEquals("billing", billing.lag().group());
+            assertEquals(List.of(List.of(0L, 1L, 3L, 2L), List.of(1L, 3L, 3L, 0L)), offsets(billing));
+            assertEquals(List.of(new TopicLag("orders", 2, 2, 2, billing.lag().topics().get(0).maxTimeLagMs(), 4)),
+                    billing.lag().topics());
+            assertEquals(LagStatus.OK, billing.status());
+            assertEquals("audit", audit.lag().group());
+            assertEquals(List.of(List.of(1L, 0L, 3L, 3L)), offsets(audit));
+            assertEquals(List.of(LagStatus.OK), audit.topics().stream().map(TopicReport::status).toList());
+            List<GroupReport> all = service.reports().get();
+            assertEquals(List.of(offsets(audit), offsets(billing)), all.stream().map(LagTest::offsets).toList(),
+                    "the same figures as the report of every group");
+            assertEquals(Optional.empty(), service.report("nope").get());
+        }
+    }
+
+    /** Per partition: partition, committed offset, log end offset, offset lag. */
+    private static List<List<Long>> offsets(GroupReport r) {
+        return r.lag().partitions().stream().map(p -> List.of((long) p.partition(), p.committedOffset(),
+                p.logEndOffset(), p.offsetLag())).toList();
     }
 
     @Test

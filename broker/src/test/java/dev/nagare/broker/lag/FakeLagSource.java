@@ -1,6 +1,7 @@
 package dev.nagare.broker.lag;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
 
@@ -24,6 +25,11 @@ final class FakeLagSource implements LagSource {
     @Override
     public CompletableFuture<List<GroupLag>> evaluateAll() {
         return CompletableFuture.completedFuture(groups.apply(time.milliseconds()));
+    }
+
+    @Override
+    public CompletableFuture<Optional<GroupLag>> evaluate(String group) {
+        return evaluateAll().thenApply(all -> all.stream().filter(g -> g.group().equals(group)).findFirst());
     }
 
     @Override
