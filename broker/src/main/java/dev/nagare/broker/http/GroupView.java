@@ -15,6 +15,7 @@ import dev.nagare.broker.lag.GroupLag;
 import dev.nagare.broker.lag.GroupReport;
 import dev.nagare.broker.lag.PartitionLag;
 import dev.nagare.broker.lag.TopicLag;
+import dev.nagare.broker.lag.TopicReport;
 
 /**
  * A group as {@code /api/v1/groups} shows it: its state and members (with the partitions assigned to each, decoded
@@ -35,12 +36,25 @@ import dev.nagare.broker.lag.TopicLag;
  *                       skip or process again ({@link ExpiryForecast}); null for a group with members
  * @param members        the members in join order
  * @param partitions     committed offset and lag per partition (only partitions with a commit)
- * @param topics         lag per topic
+ * @param topics         lag and status per topic
  */
 record GroupView(String groupId, String state, String protocolType, String assignor, int generation,
                  long stateTimestamp, long evaluatedAtMs, long totalOffsetLag, String status, ExpiryForecast expiry,
                  List<MemberView> members,
-                 List<PartitionLag> partitions, List<TopicLag> topics) {
+                 List<PartitionLag> partitions, List<TopicLagView> topics) {
+
+    /**
+     * A group's lag on one topic: {@link TopicLag}'s figures and the topic's status (OK, WARN, STALL or STOP,
+     * {@link dev.nagare.broker.lag.StatusRules}).
+     */
+    record TopicLagView(String topic, int partitions, long sumOffsetLag, long maxOffsetLag, long maxTimeLagMs,
+                     long committedSum, String status) {
+        static TopicLagView of(TopicReport report) {
+            TopicLag t = report.lag();
+            return new TopicLagView(t.topic(), t.partitions(), t.sumOffsetLag(), t.maxOffsetLag(), t.maxTimeLagMs(),
+                    t.committedSum(), report.status().name());
+        }
+    }
 
     /**
      * One member.
@@ -66,7 +80,7 @@ record GroupView(String groupId, String state, String protocolType, String assig
         return new GroupView(group.groupId(), group.state(), group.protocolType(), group.protocolName(),
                 group.generation(), group.stateTimestamp(), lag.evaluatedAtMs(), lag.totalOffsetLag(),
                 report.status().name(), report.expiry().orElse(null), members,
-                lag.partitions(), lag.topics());
+                lag.partitions(), report.topics().stream().map(TopicLagView::of).toList());
     }
 
     /** The consumer protocol's assignment, by topic then partition; empty when absent or not decodable. */
