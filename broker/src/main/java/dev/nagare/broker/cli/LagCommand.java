@@ -18,21 +18,38 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.utils.Time;
 
+import dev.nagare.broker.config.BrokerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code nagare lag GROUP}: per partition the committed offset, log end offset, lag and time lag; then per topic
- * SumOffsetLag, MaxOffsetLag and the largest time lag. Works with no consumer running: the offsets are the group's
- * committed ones (OffsetFetch). Time lag is now − the timestamp of the first record the group has yet to consume,
- * read by {@link TimeLagProbe}; 0 when caught up.
+ * {@code nagare lag GROUP}: the group's state, members and status; per partition the committed offset, log end
+ * offset, lag and time lag; then per topic SumOffsetLag, MaxOffsetLag, the largest time lag and the status. Works
+ * with no consumer running: the offsets are the group's committed ones (OffsetFetch). Time lag is now − the
+ * timestamp of the first record the group has yet to consume, read by {@link TimeLagProbe}; 0 when caught up. The
+ * group's status and each topic's (OK, WARN, STALL, STOP) come from the broker's JSON API ({@link BrokerStatus}),
+ * since only the broker keeps the lag history they are judged on.
  */
 @Command(name = "lag", mixinStandardHelpOptions = true,
-        description = "Shows a consumer group's lag per partition and per topic, from its committed offsets.")
+        description = {"Shows a consumer group's lag per partition and per topic, from its committed offsets, and "
+                + "its status as the broker judges it from its lag history over the last 10 minutes:",
+                "  OK     caught up at some point, or keeping up",
+                "  WARN   committing, but the lag grew across the window",
+                "  STALL  lagging, and the committed offsets did not move",
+                "  STOP   lagging, and no commit for longer than the window",
+                "Offsets and lag are read over the Kafka protocol (--bootstrap-server); the status, which no Kafka "
+                        + "request carries, from the broker's HTTP API (--http). When that does not answer, the "
+                        + "status is shown as unknown with the reason, and the command still succeeds."})
 final class LagCommand extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "GROUP", description = "The consumer group.")
     String group;
+
+    @Option(names = "--http", paramLabel = "URL", defaultValue = BrokerConfig.DEFAULT_HTTP_LISTENERS,
+            description = "The broker's HTTP listener (its http.listeners), where the status is read from "
+                    + "GET URL/api/v1/groups/GROUP; default ${DEFAULT-VALUE}.")
+    String http;
 
     private final Time time;
 
@@ -63,8 +80,10 @@ final class LagCommand extends ClientCommand {
         List<CommittedLag> rows = withTimeLags(Lags.rows(committed, assigned, LogOffsets.read(admin, partitions)), err);
 
         int members = description == null ? 0 : description.members().size();
+        BrokerStatus status = BrokerStatus.read(http, group, cluster.timeout());
         out.println("Consumer group '" + group + "': " + (description == null ? "-" : description.groupState())
                 + ", " + members + (members == 1 ? " member" : " members"));
+        out.println(status.line());
         out.println();
         TextTable table = new TextTable("TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "TIME-LAG",
                 "NOTE");
@@ -78,9 +97,11 @@ final class LagCommand extends ClientCommand {
         }
         table.print(out);
         out.println();
-        TextTable topics = new TextTable("TOPIC", "PARTITIONS", "SumOffsetLag", "MaxOffsetLag", "MaxTimeLag");
+        TextTable topics = new TextTable("TOPIC", "PARTITIONS", "SumOffsetLag", "MaxOffsetLag", "MaxTimeLag",
+                "STATUS");
         for (Lags.TopicLag t : Lags.byTopic(rows)) {
-            topics.row(t.topic(), t.partitions(), t.sumOffsetLag(), t.maxOffsetLag(), timeLag(t.maxTimeLagMs()));
+            topics.row(t.topic(), t.partitions(), t.sumOffsetLag(), t.maxOffsetLag(), timeLag(t.maxTimeLagMs()),
+                    status.of(t.topic()));
         }
         topics.print(out);
         return 0;

@@ -102,6 +102,8 @@ public final class BrokerConfig {
     public static final String GROUP_MAX_SIZE = "group.max.size";
     /** Nagare's own: where /metrics, the JSON API and the console are served. */
     public static final String HTTP_LISTENERS = "http.listeners";
+    /** Where {@link #HTTP_LISTENERS} serves by default (and where {@code nagare lag} looks for the status). */
+    public static final String DEFAULT_HTTP_LISTENERS = "http://127.0.0.1:8080";
 
     /** Every key Nagare honours. */
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -195,7 +197,7 @@ public final class BrokerConfig {
                     "How long the first rebalance of an empty group waits for more members to join.")
             .define(GROUP_MAX_SIZE, Type.INT, Integer.MAX_VALUE, atLeast(1), MEDIUM,
                     "The most members a classic group may have (GROUP_MAX_SIZE_REACHED beyond).")
-            .define(HTTP_LISTENERS, Type.STRING, "http://127.0.0.1:8080",
+            .define(HTTP_LISTENERS, Type.STRING, DEFAULT_HTTP_LISTENERS,
                     (name, value) -> HttpListener.parse(name, (String) value), MEDIUM,
                     "Where Prometheus metrics (/metrics), the JSON API (/api/v1/) and the console are served: "
                             + "http://host:port (empty host: all interfaces; port 0: any free port). Empty: no HTTP server.");

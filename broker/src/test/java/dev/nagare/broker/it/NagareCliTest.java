@@ -1,11 +1,10 @@
 package dev.nagare.broker.it;
 
+import static dev.nagare.broker.testing.CliRun.nagare;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,10 +27,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.nagare.broker.cli.NagareCommand;
+import dev.nagare.broker.testing.CliRun;
 import dev.nagare.broker.testing.TestBroker;
 import dev.nagare.broker.testing.ToolTable;
-import picocli.CommandLine;
 
 /**
  * {@code nagare topics}, {@code nagare groups} and {@code nagare lag GROUP}, run in this JVM against a real broker:
@@ -82,12 +80,12 @@ class NagareCliTest {
                 tp("events", 0), new OffsetAndMetadata(2))).all().get();
 
         long before = System.currentTimeMillis();
-        Run run = nagare("lag", "billing", "--bootstrap-server", broker.bootstrap());
+        CliRun run = nagare("lag", "billing", "--bootstrap-server", broker.bootstrap(), "--http", http());
         long after = System.currentTimeMillis();
 
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("", run.err());
-        assertTrue(run.out().startsWith("Consumer group 'billing': Empty, 0 members\n\n"), run.out());
+        assertTrue(run.out().startsWith("Consumer group 'billing': Empty, 0 members\nStatus: OK\n\n"), run.out());
         List<List<String>> rows = ToolTable.parse(run.out(),
                 "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "TIME-LAG", "NOTE").rows();
         assertEquals(4, rows.size(), run.out());
@@ -104,9 +102,9 @@ class NagareCliTest {
                 () -> assertEquals("", rows.get(1).get(6)));
 
         List<List<String>> topics = ToolTable.parse(run.out(),
-                "TOPIC", "PARTITIONS", "SumOffsetLag", "MaxOffsetLag", "MaxTimeLag").rows();
-        assertEquals(List.of(List.of("events", "1", "3", "3", rows.get(0).get(5)),
-                List.of("orders", "3", "7", "7", rows.get(1).get(5))), topics);
+                "TOPIC", "PARTITIONS", "SumOffsetLag", "MaxOffsetLag", "MaxTimeLag", "STATUS").rows();
+        assertEquals(List.of(List.of("events", "1", "3", "3", rows.get(0).get(5), "OK"),
+                List.of("orders", "3", "7", "7", rows.get(1).get(5), "OK")), topics, "no history yet: OK");
     }
 
     @Test
@@ -126,7 +124,7 @@ class NagareCliTest {
         awaitLogStart(tp("expiring", 0), 3);
 
         long before = System.currentTimeMillis();
-        Run run = nagare("lag", "slow", "--bootstrap-server", broker.bootstrap());
+        CliRun run = nagare("lag", "slow", "--bootstrap-server", broker.bootstrap(), "--http", http());
         long after = System.currentTimeMillis();
 
         assertEquals(0, run.exitCode(), run.toString());
@@ -136,8 +134,8 @@ class NagareCliTest {
         assertEquals(List.of("expiring", "0", "1", "5", "2"), rows.get(0).subList(0, 5), "lag from the log start 3");
         assertEquals("committed below log start 3", rows.get(0).get(6));
         assertAgeOf(now - 5000, millis(rows.get(0).get(5)), before, after, "record 3, the first still stored");
-        assertEquals(List.of(List.of("expiring", "1", "2", "2", rows.get(0).get(5))), ToolTable.parse(run.out(),
-                "TOPIC", "PARTITIONS", "SumOffsetLag", "MaxOffsetLag", "MaxTimeLag").rows());
+        assertEquals(List.of(List.of("expiring", "1", "2", "2", rows.get(0).get(5), "OK")), ToolTable.parse(run.out(),
+                "TOPIC", "PARTITIONS", "SumOffsetLag", "MaxOffsetLag", "MaxTimeLag", "STATUS").rows());
     }
 
     @Test
@@ -161,23 +159,58 @@ class NagareCliTest {
             }
             live.commitSync(Map.of(tp("clicks", 0), new OffsetAndMetadata(2)));
 
-            Run groups = nagare("groups", "--bootstrap-server", broker.bootstrap());
+            CliRun groups = nagare("groups", "--bootstrap-server", broker.bootstrap());
             assertEquals(0, groups.exitCode(), groups.toString());
             List<List<String>> listed = ToolTable.parse(groups.out(),
                     "GROUP", "STATE", "MEMBERS", "ASSIGNOR", "TOPICS", "SumOffsetLag").rows();
             assertTrue(listed.contains(List.of("audit", "Empty", "0", "-", "2", "7")), groups.out());
             assertTrue(listed.contains(List.of("live", "Stable", "1", "roundrobin", "1", "1")), groups.out());
 
-            Run lag = nagare("lag", "live", "--bootstrap-server", broker.bootstrap());
+            CliRun lag = nagare("lag", "live", "--bootstrap-server", broker.bootstrap(), "--http", http());
             assertEquals(0, lag.exitCode(), lag.toString());
-            assertTrue(lag.out().startsWith("Consumer group 'live': Stable, 1 member\n\n"), lag.out());
+            assertTrue(lag.out().startsWith("Consumer group 'live': Stable, 1 member\nStatus: OK\n\n"), lag.out());
             List<List<String>> rows = ToolTable.parse(lag.out(),
                     "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "TIME-LAG", "NOTE").rows();
             assertEquals(List.of("clicks", "0", "2", "3", "1"), rows.get(0).subList(0, 5));
             assertEquals(List.of("clicks", "1", "-", "3", "-", "-", "assigned, nothing committed"), rows.get(1));
-            assertEquals(List.of(List.of("clicks", "1", "1", "1", rows.get(0).get(5))), ToolTable.parse(lag.out(),
-                    "TOPIC", "PARTITIONS", "SumOffsetLag", "MaxOffsetLag", "MaxTimeLag").rows());
+            assertEquals(List.of(List.of("clicks", "1", "1", "1", rows.get(0).get(5), "OK")), ToolTable.parse(lag.out(),
+                    "TOPIC", "PARTITIONS", "SumOffsetLag", "MaxOffsetLag", "MaxTimeLag", "STATUS").rows());
         }
+    }
+
+    @Test
+    void lagShowsTheStatusAsUnknownWithTheReasonWhenTheBrokersHttpApiDoesNotAnswer() throws Exception {
+        admin.createTopics(List.of(new NewTopic("payments", 1, (short) 1))).all().get();
+        try (KafkaProducer<byte[], byte[]> p = broker.producer(Map.of())) {
+            p.send(new ProducerRecord<>("payments", 0, null, new byte[1])).get();
+        }
+        admin.alterConsumerGroupOffsets("refunds", Map.of(tp("payments", 0), new OffsetAndMetadata(0))).all().get();
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+
+        CliRun run = nagare("lag", "refunds", "--bootstrap-server", broker.bootstrap(),
+                "--http", "http://127.0.0.1:" + closedPort);
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("", run.err());
+        assertTrue(run.out().startsWith("Consumer group 'refunds': Empty, 0 members\n"
+                + "Status: unknown (cannot connect to http://127.0.0.1:" + closedPort
+                + "; give the broker's http.listeners address with --http URL)\n\n"), run.out());
+        List<String> topic = ToolTable.parse(run.out(),
+                "TOPIC", "PARTITIONS", "SumOffsetLag", "MaxOffsetLag", "MaxTimeLag", "STATUS").rows().get(0);
+        assertEquals(List.of("payments", "1", "1", "1", topic.get(4), "-"), topic);
+    }
+
+    @Test
+    void lagsHelpSaysWhereTheStatusComesFrom() {
+        CliRun run = nagare("lag", "--help");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("--http=URL"), run.out());
+        assertTrue(run.out().contains("http://127.0.0.1:8080."), run.out());
+        assertTrue(run.out().contains("STALL  lagging, and the committed offsets did not move"), run.out());
     }
 
     @Test
@@ -191,7 +224,7 @@ class NagareCliTest {
         }
         admin.alterConsumerGroupOffsets("ledger-reader", Map.of(tp("ledger", 1), new OffsetAndMetadata(5))).all().get();
 
-        Run run = nagare("topics", "--bootstrap-server", broker.bootstrap());
+        CliRun run = nagare("topics", "--bootstrap-server", broker.bootstrap());
 
         assertEquals(0, run.exitCode(), run.toString());
         List<List<String>> topics = ToolTable.parse(run.out(), "TOPIC", "PARTITIONS", "INTERNAL").rows();
@@ -205,16 +238,16 @@ class NagareCliTest {
                         ? Integer.compare(Integer.parseInt(a.get(1)), Integer.parseInt(b.get(1))) : a.get(0).compareTo(b.get(0)))
                 .toList(), partitions, "in topic and partition order");
 
-        Run external = nagare("topics", "--exclude-internal", "--bootstrap-server", broker.bootstrap());
+        CliRun external = nagare("topics", "--exclude-internal", "--bootstrap-server", broker.bootstrap());
         assertTrue(ToolTable.parse(external.out(), "TOPIC", "PARTITIONS", "INTERNAL").rows().stream()
                 .noneMatch(r -> r.get(0).equals("__consumer_offsets")), external.out());
     }
 
     @Test
     void anUnknownGroupIsReportedWithExitCodeOne() {
-        Run run = nagare("lag", "no-such-group", "--bootstrap-server", broker.bootstrap());
+        CliRun run = nagare("lag", "no-such-group", "--bootstrap-server", broker.bootstrap());
 
-        assertEquals(new Run(1, "", "Error: Consumer group 'no-such-group' does not exist.\n"), run);
+        assertEquals(new CliRun(1, "", "Error: Consumer group 'no-such-group' does not exist.\n"), run);
     }
 
     @Test
@@ -227,7 +260,7 @@ class NagareCliTest {
             List<String> args = new ArrayList<>(List.of(command.split(" ")));
             args.addAll(List.of("--bootstrap-server", "127.0.0.1:" + closedPort, "--timeout", "1000"));
             long start = System.nanoTime();
-            Run run = nagare(args.toArray(String[]::new));
+            CliRun run = nagare(args.toArray(String[]::new));
             long tookMs = (System.nanoTime() - start) / 1_000_000;
 
             assertEquals(1, run.exitCode(), command + ": " + run);
@@ -239,17 +272,9 @@ class NagareCliTest {
         }
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run nagare(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new NagareCommand());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    /** The test broker's HTTP listener, as {@code --http} takes it. */
+    private static String http() {
+        return "http://127.0.0.1:" + broker.broker().httpAddress().orElseThrow().getPort();
     }
 
     /** A time lag, measured at some moment in [before, after], is that moment minus the record's timestamp. */
