@@ -30,13 +30,15 @@ import dev.nagare.broker.lag.GroupLag;
 
 /**
  * The cost of consumer lag at scale: a broker in this JVM with TOPICS × PARTITIONS partitions (10,000 by default),
- * RECORDS records in each, and GROUPS groups (100) that each committed offset RECORDS/2 — every partition lagging,
- * so each evaluation reads one batch header per committed partition for its time lag — on TOPICS_PER_GROUP topics
- * (1, i.e. 100 partitions per group, 10,000 committed partitions in all). Then it times, after WARMUP untimed
- * rounds, ROUNDS of {@code LagMonitor.evaluateAll()} and ROUNDS of {@code GET /metrics} over loopback, and prints
- * min / median / max in ms and the size of the scrape. Not a test: figures for the notes.
+ * RECORDS records in each, and GROUPS groups (100) that each committed offset RECORDS/2 on every partition of
+ * TOPICS_PER_GROUP topics (10, i.e. 1,000 partitions per group, 100,000 committed partitions in all) — every
+ * partition lagging, so each evaluation reads one batch header per committed partition for its time lag. After one
+ * lag history sample, it times, after WARMUP untimed rounds, ROUNDS of {@code LagMonitor.evaluateAll()} (lag from
+ * committed offsets), ROUNDS of {@code LagService.reports()} (that plus estimates and status from the history) and
+ * ROUNDS of {@code GET /metrics} over loopback, and prints min / median / max in ms and the size of the scrape. Not
+ * a test: figures for the notes.
  *
- * <pre>java -cp ... dev.nagare.bench.LagScrape [TOPICS=100] [PARTITIONS=100] [GROUPS=100] [TOPICS_PER_GROUP=1]</pre>
+ * <pre>java -cp ... dev.nagare.bench.LagScrape [TOPICS=100] [PARTITIONS=100] [GROUPS=100] [TOPICS_PER_GROUP=10]</pre>
  */
 public final class LagScrape {
     private static final int RECORDS = 10;
@@ -47,7 +49,7 @@ public final class LagScrape {
         int topics = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int groups = args.length > 2 ? Integer.parseInt(args[2]) : 100;
-        int topicsPerGroup = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        int topicsPerGroup = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         Path dir = Files.createTempDirectory("nagare-lagscrape");
         Map<String, String> props = new HashMap<>();
         props.put("log.dirs", dir.toString());
@@ -83,6 +85,7 @@ public final class LagScrape {
                     topics * partitions, groups, (long) groups * topicsPerGroup * partitions,
                     (System.nanoTime() - t0) / 1_000_000_000);
 
+            broker.lagService().sampleNow(); // so that status and estimates read a history
             long[] lag = new long[ROUNDS];
             long lagged = 0;
             for (int i = -WARMUP; i < ROUNDS; i++) {
@@ -92,6 +95,14 @@ public final class LagScrape {
                 if (i >= 0) {
                     lag[i] = e;
                     lagged = all.stream().mapToLong(GroupLag::totalOffsetLag).sum();
+                }
+            }
+            long[] reports = new long[ROUNDS];
+            for (int i = -WARMUP; i < ROUNDS; i++) {
+                long s = System.nanoTime();
+                broker.lagService().reports().get();
+                if (i >= 0) {
+                    reports[i] = System.nanoTime() - s;
                 }
             }
             HttpClient http = HttpClient.newHttpClient();
@@ -114,6 +125,7 @@ public final class LagScrape {
                 }
             }
             System.out.printf("lag evaluation (evaluateAll, total lag %d): %s%n", lagged, stats(lag));
+            System.out.printf("lag reports (reports: + estimates and status): %s%n", stats(reports));
             System.out.printf("GET /metrics (%d series, %d bytes): %s%n", lines, bytes, stats(scrape));
         }
     }
