@@ -42,7 +42,8 @@ import dev.nagare.storage.Log;
  * </pre>
  *
  * Path segments are percent-decoded ({@code +} stays a plus), so any group id can be named. Errors are JSON:
- * {@code {"error": "not_found", "message": "…"}}.
+ * {@code {"error": "not_found", "message": "…"}}; a parameter that is not a whole number, or below its minimum,
+ * answers 400 {@code bad_request}.
  *
  * <p>Runs on the HTTP threads; reads partitions lock-free and groups through the coordinator's snapshots (waiting
  * at most {@value #COORDINATOR_TIMEOUT_MS} ms). A group's members and its lag come from two snapshots taken one
@@ -85,6 +86,14 @@ final class ApiV1 implements HttpHandler {
         if (!Exchanges.readOnly(exchange)) {
             return;
         }
+        try {
+            route(exchange);
+        } catch (Exchanges.BadRequestException e) {
+            Exchanges.sendError(exchange, 400, "bad_request", e.getMessage());
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
         String raw = exchange.getRequestURI().getRawPath();
         List<String> path = raw.startsWith(PREFIX) ? segments(raw.substring(PREFIX.length())) : List.of();
         String first = path.isEmpty() ? "" : path.get(0);
