@@ -72,8 +72,8 @@ import dev.nagare.storage.Log;
  * </pre>
  *
  * <p>Runs on the HTTP threads; reads partitions lock-free and groups through the coordinator's snapshots (waiting
- * at most {@value #COORDINATOR_TIMEOUT_MS} ms). A group's members and its lag come from two snapshots taken one
- * after the other. Thread-safe.
+ * at most {@value #COORDINATOR_TIMEOUT_MS} ms). A group's members and its lag come from one snapshot.
+ * Thread-safe.
  */
 final class ApiV1 implements HttpHandler {
 

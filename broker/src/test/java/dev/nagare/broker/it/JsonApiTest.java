@@ -109,6 +109,10 @@ class JsonApiTest {
             assertEquals("orders", topic.get("topic").asText());
             assertEquals(12, topic.get("sumOffsetLag").asLong());
             assertEquals(7, topic.get("maxOffsetLag").asLong());
+            assertEquals("OK", topic.get("status").asText(), "no history yet, so nothing is growing or stuck");
+            assertTrue(topic.get("estimatedMaxTimeLagSeconds").isNull(), "no consume rate known yet");
+            assertTrue(partitions.get(0).get("estimatedTimeLagSeconds").isNull());
+            assertEquals(0.0, partitions.get(1).get("estimatedTimeLagSeconds").asDouble(), "no lag, nothing to drain");
 
             long step = broker.broker().lagService().sampleNow();
             JsonNode history = get(http, "/api/v1/groups/billing/history", 200);
