@@ -1,5 +1,7 @@
 package dev.nagare.storage;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
@@ -17,4 +19,24 @@ import java.nio.channels.FileChannel;
  */
 public record LogSlice(FileChannel channel, long position, int size) {
     public static final LogSlice EMPTY = new LogSlice(null, 0, 0);
+
+    /**
+     * Copies the slice into the heap, for the readers that decode records (loading a coordinator, browsing): into
+     * {@code reuse} when it can hold {@link #size} bytes, else into a new buffer. Positional reads only, so any
+     * thread may call it.
+     *
+     * @param reuse a buffer to overwrite, or null
+     * @return a buffer holding exactly the slice, from position 0
+     * @throws IOException the file ended before the slice did, or a read failed
+     */
+    public ByteBuffer copy(ByteBuffer reuse) throws IOException {
+        ByteBuffer buffer = reuse != null && reuse.capacity() >= size ? reuse : ByteBuffer.allocate(size);
+        buffer.clear().limit(size);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new IOException("Unexpected end of a segment at " + (position + buffer.position()));
+            }
+        }
+        return buffer.flip();
+    }
 }

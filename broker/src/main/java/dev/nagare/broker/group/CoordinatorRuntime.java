@@ -231,19 +231,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             if (slice.size() == 0) {
                 break;
             }
-            if (buffer.capacity() < slice.size()) {
-                buffer = ByteBuffer.allocate(slice.size());
-            }
-            buffer.clear().limit(slice.size());
-            long pos = slice.position();
-            while (buffer.hasRemaining()) {
-                int n = slice.channel().read(buffer, pos);
-                if (n < 0) {
-                    break;
-                }
-                pos += n;
-            }
-            buffer.flip();
+            buffer = slice.copy(buffer);
             long next = offset;
             for (MutableRecordBatch batch : MemoryRecords.readableRecords(buffer).batches()) {
                 for (Record r : batch) {

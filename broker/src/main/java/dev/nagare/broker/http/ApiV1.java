@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -36,17 +37,43 @@ import dev.nagare.storage.Log;
  *   GET /api/v1/topics                       [{name, id, partitions, internal, configs}]  (configs: overrides only)
  *   GET /api/v1/topics/{name}                {name, id, partitions, internal, configs}     404 if unknown
  *   GET /api/v1/topics/{name}/partitions     [{partition, logStartOffset, highWatermark, sizeBytes, segments}]
+ *   GET /api/v1/topics/{name}/partitions/{p}/records?offset=N&limit=M&maxBytes=B
+ *                                            a page of records (see below)        404 unknown topic or partition
  *   GET /api/v1/groups                       [group]  every group, sorted by id
  *   GET /api/v1/groups/{id}                  group (see {@link GroupView})                  404 if unknown
  *   GET /api/v1/groups/{id}/history          the lag history ({@link LagHistoryApi}); 501 until one is given
  * </pre>
  *
  * Path segments are percent-decoded ({@code +} stays a plus), so any group id can be named. Errors are JSON:
- * {@code {"error": "not_found", "message": "…"}}.
+ * {@code {"error": "not_found", "message": "…"}}; a parameter that is not a whole number, or below its minimum,
+ * answers 400 {@code bad_request}.
+ *
+ * <p>Records ({@link RecordPage}), for browsing, never past the high watermark:
+ *
+ * <pre>
+ *   offset    first offset (default: the log start); the page starts at the batch holding it, without the records
+ *             below it
+ *   limit     records in the page, 1 or more (default {@value RecordPage#DEFAULT_LIMIT}; above
+ *             {@value RecordPage#MAX_LIMIT} it is lowered to that)
+ *   maxBytes  key, value and header bytes in the page, 1 or more (default and cap {@value RecordPage#MAX_BYTES});
+ *             the first record always goes in, and any one field longer than this is cut to it
+ *
+ *   200 {topic, partition, logStartOffset, highWatermark, offset, nextOffset,
+ *        records: [{offset, timestamp, timestampType, key, value, headers: [{key, value}]}]}
+ *       key, value and header values: null, or {encoding, data, size, truncated} where encoding is
+ *         "utf8"    data is the bytes as text: valid UTF-8 without control characters but \t \n \r
+ *         "base64"  data is the bytes in base64 (RFC 4648, padded): anything else
+ *       size is the field's bytes; truncated means data holds only its first maxBytes bytes
+ *       nextOffset is the offset to ask for next; equal to highWatermark when all is read (offset = highWatermark
+ *       answers an empty page)
+ *   400 bad_request          a parameter, or the partition, is not a whole number, or is below its minimum
+ *   416 offset_out_of_range  Kafka's OFFSET_OUT_OF_RANGE: the offset is below the log start (retention or
+ *       DeleteRecords removed those records) or above the high watermark; the message names both bounds
+ * </pre>
  *
  * <p>Runs on the HTTP threads; reads partitions lock-free and groups through the coordinator's snapshots (waiting
- * at most {@value #COORDINATOR_TIMEOUT_MS} ms). A group's members and its lag come from two snapshots taken one
- * after the other. Thread-safe.
+ * at most {@value #COORDINATOR_TIMEOUT_MS} ms). A group's members and its lag come from one snapshot.
+ * Thread-safe.
  */
 final class ApiV1 implements HttpHandler {
 
@@ -85,10 +112,18 @@ final class ApiV1 implements HttpHandler {
         if (!Exchanges.readOnly(exchange)) {
             return;
         }
+        try {
+            route(exchange);
+        } catch (Exchanges.BadRequestException e) {
+            Exchanges.sendError(exchange, 400, "bad_request", e.getMessage());
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
         String raw = exchange.getRequestURI().getRawPath();
         List<String> path = raw.startsWith(PREFIX) ? segments(raw.substring(PREFIX.length())) : List.of();
         String first = path.isEmpty() ? "" : path.get(0);
-        if (first.equals("topics") && path.size() <= 3) {
+        if (first.equals("topics") && (path.size() <= 3 || path.size() == 5)) {
             topics(exchange, path);
         } else if (first.equals("groups") && path.size() <= 3) {
             groups(exchange, path);
@@ -112,8 +147,10 @@ final class ApiV1 implements HttpHandler {
             Exchanges.sendError(exchange, 404, "unknown_topic", "Topic '" + path.get(1) + "' does not exist");
         } else if (path.size() == 2) {
             Exchanges.sendJson(exchange, 200, TopicView.of(topic.get()));
-        } else if (path.get(2).equals("partitions")) {
+        } else if (path.size() == 3 && path.get(2).equals("partitions")) {
             Exchanges.sendJson(exchange, 200, partitionViews(topic.get()));
+        } else if (path.get(2).equals("partitions") && path.get(4).equals("records")) {
+            records(exchange, topic.get(), path.get(3));
         } else {
             Exchanges.sendError(exchange, 404, "not_found", "No such path: " + exchange.getRequestURI().getPath());
         }
@@ -130,6 +167,41 @@ final class ApiV1 implements HttpHandler {
             }
         }
         return out;
+    }
+
+    private void records(HttpExchange exchange, TopicInfo topic, String partitionSegment) throws IOException {
+        int p;
+        try {
+            p = Integer.parseInt(partitionSegment);
+        } catch (NumberFormatException e) {
+            throw new Exchanges.BadRequestException("A partition is a whole number, not '" + partitionSegment + "'");
+        }
+        TopicPartition tp = new TopicPartition(topic.name(), p);
+        Optional<Partition> partition = p < 0 || p >= topic.partitions() ? Optional.empty() : partitions.partition(tp);
+        if (partition.isEmpty()) {
+            Exchanges.sendError(exchange, 404, "unknown_partition", "Topic '" + topic.name() + "' has no partition "
+                    + partitionSegment + " (it has " + topic.partitions() + ")");
+            return;
+        }
+        Log log = partition.get().log();
+        Map<String, String> query = query(exchange);
+        long offset = Exchanges.longParam(query, "offset", log.logStartOffset(), 0);
+        int limit = (int) Math.min(Exchanges.longParam(query, "limit", RecordPage.DEFAULT_LIMIT, 1),
+                RecordPage.MAX_LIMIT);
+        int maxBytes = (int) Math.min(Exchanges.longParam(query, "maxBytes", RecordPage.MAX_BYTES, 1),
+                RecordPage.MAX_BYTES);
+        try {
+            Exchanges.sendJson(exchange, 200, RecordPage.read(tp, log, offset, limit, maxBytes));
+        } catch (OffsetOutOfRangeException e) {
+            long start = log.logStartOffset();
+            long end = log.highWatermark();
+            Exchanges.sendError(exchange, 416, "offset_out_of_range", offset < start
+                    ? "Offset " + offset + " is below the log start offset " + start + " of " + tp
+                    + ": retention or DeleteRecords removed the records before it; valid offsets are " + start
+                    + " to " + end + " (the high watermark)"
+                    : "Offset " + offset + " is above the high watermark " + end + " of " + tp
+                    + "; valid offsets are " + start + " to " + end);
+        }
     }
 
     private void groups(HttpExchange exchange, List<String> path) throws IOException {

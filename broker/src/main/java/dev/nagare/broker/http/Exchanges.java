@@ -2,6 +2,7 @@ package dev.nagare.broker.http;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -21,7 +22,36 @@ final class Exchanges {
     record Error(String error, String message) {
     }
 
+    /** A request the API cannot read (a malformed parameter): answered 400 with its message. */
+    static final class BadRequestException extends RuntimeException {
+        BadRequestException(String message) {
+            super(message);
+        }
+    }
+
     private Exchanges() {
+    }
+
+    /**
+     * The query parameter {@code name} as a whole number, {@code otherwise} when it is absent or empty.
+     *
+     * @throws BadRequestException it is not a whole number, or is below {@code min}
+     */
+    static long longParam(Map<String, String> query, String name, long otherwise, long min) {
+        String value = query.get(name);
+        if (value == null || value.isEmpty()) {
+            return otherwise;
+        }
+        long n;
+        try {
+            n = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new BadRequestException(name + " must be a whole number, not '" + value + "'");
+        }
+        if (n < min) {
+            throw new BadRequestException(name + " must be at least " + min + ", not " + n);
+        }
+        return n;
     }
 
     static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {

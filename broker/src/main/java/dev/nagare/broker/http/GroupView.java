@@ -9,11 +9,14 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
 import dev.nagare.broker.group.GroupSnapshot;
 import dev.nagare.broker.lag.ExpiryForecast;
 import dev.nagare.broker.lag.GroupLag;
 import dev.nagare.broker.lag.GroupReport;
 import dev.nagare.broker.lag.PartitionLag;
+import dev.nagare.broker.lag.PartitionReport;
 import dev.nagare.broker.lag.TopicLag;
 import dev.nagare.broker.lag.TopicReport;
 
@@ -35,25 +38,39 @@ import dev.nagare.broker.lag.TopicReport;
  * @param expiry         for an Empty group, when its offsets expire and what {@code auto.offset.reset} would then
  *                       skip or process again ({@link ExpiryForecast}); null for a group with members
  * @param members        the members in join order
- * @param partitions     committed offset and lag per partition (only partitions with a commit)
- * @param topics         lag and status per topic
+ * @param partitions     committed offset, lag and estimated time lag per partition (only partitions with a commit)
+ * @param topics         lag, estimated max time lag and status per topic
  */
 record GroupView(String groupId, String state, String protocolType, String assignor, int generation,
                  long stateTimestamp, long evaluatedAtMs, long totalOffsetLag, String status, ExpiryForecast expiry,
                  List<MemberView> members,
-                 List<PartitionLag> partitions, List<TopicLagView> topics) {
+                 List<PartitionView> partitions, List<TopicView> topics) {
 
     /**
-     * A group's lag on one topic: {@link TopicLag}'s figures and the topic's status (OK, WARN, STALL or STOP,
-     * {@link dev.nagare.broker.lag.StatusRules}).
+     * One partition: the fields of {@link PartitionLag} and MSK's EstimatedTimeLag.
+     *
+     * @param estimatedTimeLagSeconds seconds to drain the offset lag at the group's recent consume rate; the string
+     *                                {@code "Infinity"} when the group makes no progress, null while not known
      */
-    record TopicLagView(String topic, int partitions, long sumOffsetLag, long maxOffsetLag, long maxTimeLagMs,
-                     long committedSum, String status) {
-        static TopicLagView of(TopicReport report) {
-            TopicLag t = report.lag();
-            return new TopicLagView(t.topic(), t.partitions(), t.sumOffsetLag(), t.maxOffsetLag(), t.maxTimeLagMs(),
-                    t.committedSum(), report.status().name());
+    record PartitionView(@JsonUnwrapped PartitionLag lag, Double estimatedTimeLagSeconds) {
+        static PartitionView of(PartitionReport r) {
+            return new PartitionView(r.lag(), known(r.estimatedTimeLagSeconds()));
         }
+    }
+
+    /**
+     * One topic: the fields of {@link TopicLag}, MSK's EstimatedMaxTimeLag (as {@link PartitionView} writes an
+     * estimate) and the group's status on it: OK, WARN, STALL or STOP.
+     */
+    record TopicView(@JsonUnwrapped TopicLag lag, Double estimatedMaxTimeLagSeconds, String status) {
+        static TopicView of(TopicReport r) {
+            return new TopicView(r.lag(), known(r.estimatedMaxTimeLagSeconds()), r.status().name());
+        }
+    }
+
+    /** An estimate as the API writes it: NaN (not known) as null; Jackson writes +Infinity as "Infinity". */
+    private static Double known(double estimate) {
+        return Double.isNaN(estimate) ? null : estimate;
     }
 
     /**
@@ -80,7 +97,8 @@ record GroupView(String groupId, String state, String protocolType, String assig
         return new GroupView(group.groupId(), group.state(), group.protocolType(), group.protocolName(),
                 group.generation(), group.stateTimestamp(), lag.evaluatedAtMs(), lag.totalOffsetLag(),
                 report.status().name(), report.expiry().orElse(null), members,
-                lag.partitions(), report.topics().stream().map(TopicLagView::of).toList());
+                report.partitions().stream().map(PartitionView::of).toList(),
+                report.topics().stream().map(TopicView::of).toList());
     }
 
     /** The consumer protocol's assignment, by topic then partition; empty when absent or not decodable. */

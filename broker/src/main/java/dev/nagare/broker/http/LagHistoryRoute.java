@@ -33,8 +33,8 @@ public final class LagHistoryRoute implements LagHistoryApi {
         if (topics == null) {
             return Optional.empty();
         }
-        long to = parse(query.get("to"), time.milliseconds());
-        long from = parse(query.get("from"), to - DAY_MS);
+        long to = Exchanges.longParam(query, "to", time.milliseconds(), Long.MIN_VALUE);
+        long from = Exchanges.longParam(query, "from", to - DAY_MS, Long.MIN_VALUE);
         Map<String, List<LagSample>> byTopic = new LinkedHashMap<>();
         for (String topic : topics) {
             byTopic.put(topic, service.history(groupId, topic, from, to));
@@ -45,16 +45,5 @@ public final class LagHistoryRoute implements LagHistoryApi {
         body.put("to", to);
         body.put("topics", byTopic);
         return Optional.of(body);
-    }
-
-    private static long parse(String value, long otherwise) {
-        if (value == null || value.isEmpty()) {
-            return otherwise;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("from and to are milliseconds since the epoch: " + value);
-        }
     }
 }

@@ -1,6 +1,8 @@
 // Nagare's web console: draws the page named by the path from the JSON API under /api/v1/.
 // Plain DOM, no framework; every figure comes from the API unchanged (formatting only), and text is set through
 // textContent, never innerHTML, so a topic or group name cannot inject markup.
+// Pages redraw themselves every 10 s (?refresh=N sets N seconds, 0 stops it). A part the user works in (the record
+// browser) is made once per visit and kept through redraws: keep(id, make) hands back the same element.
 (function () {
   'use strict';
 
@@ -27,6 +29,7 @@
   const enc = encodeURIComponent;
   const num = n => Number(n).toLocaleString('en-US');
   const utc = ms => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const utcMillis = ms => new Date(ms).toISOString().replace('T', ' ').replace(/Z$/, ' UTC');
 
   function duration(ms) {
     const s = ms / 1000;
@@ -52,6 +55,97 @@
   }
 
   const statusBadge = s => el('span', { class: 'status status-' + s, 'data-field': 'status' }, s);
+
+  // An estimate in seconds: null while not known, "Infinity" when the group makes no progress.
+  const estimate = s => s === null || s === undefined ? 'not known yet' : s === 'Infinity' ? '∞' : duration(s * 1000);
+
+  // The element kept under this id through redraws of the page, or a new one from make().
+  function keep(id, make) {
+    const kept = app.querySelector(':scope > [data-keep="' + id + '"]');
+    if (kept) return kept;
+    const made = make();
+    made.setAttribute('data-keep', id);
+    return made;
+  }
+
+  // A key, value or header value of the records API: null, or {encoding: utf8|base64, data, size, truncated}.
+  function bytesCell(b) {
+    if (b === null) return el('span', { class: 'muted' }, 'null');
+    return el('span', {}, b.encoding === 'base64' ? el('span', { class: 'encoding' }, 'base64 ') : null, b.data,
+      b.truncated ? el('span', { class: 'muted' }, ' … (' + num(b.size) + ' bytes)') : null);
+  }
+
+  // The record browser: a partition, a start offset, a page of records, and paging through nextOffset.
+  const PAGE = 50;
+
+  function recordBrowser(topic, partitions) {
+    const startOf = p => (partitions.find(x => x.partition === Number(p)) || { logStartOffset: 0 }).logStartOffset;
+    const partition = el('select', { id: 'records-partition' },
+      ...partitions.map(p => el('option', { value: p.partition }, p.partition)));
+    const offset = el('input', { id: 'records-offset', type: 'number', min: '0', value: startOf(partition.value) });
+    const prev = el('button', { id: 'records-prev', type: 'button', disabled: '' }, '← Previous');
+    const next = el('button', { id: 'records-next', type: 'button', disabled: '' }, 'Next →');
+    const status = el('p', { id: 'records-status', class: 'muted' });
+    const rows = el('div', {});
+    const box = el('section', { id: 'records' }, el('h2', {}, 'Records'),
+      el('form', { id: 'records-form', class: 'controls' },
+        el('label', {}, 'Partition ', partition), el('label', {}, 'From offset ', offset),
+        el('button', { id: 'records-show', type: 'submit' }, 'Show'), prev, next),
+      status, rows);
+    let back = []; // the offsets of the pages before this one, for Previous
+    let page = null;
+    let asked = 0; // only the answer to the latest request is shown
+
+    async function show(from) {
+      const mine = ++asked;
+      offset.value = from;
+      let answer;
+      try {
+        answer = await api('topics/' + enc(topic) + '/partitions/' + partition.value + '/records?offset=' + from
+          + '&limit=' + PAGE);
+      } catch (e) {
+        if (mine !== asked) return;
+        page = null;
+        rows.replaceChildren();
+        status.className = 'error';
+        status.textContent = e.message;
+        prev.disabled = next.disabled = true;
+        box.setAttribute('data-shown', 'error');
+        return;
+      }
+      if (mine !== asked) return;
+      page = answer;
+      const r = page.records;
+      status.className = 'muted';
+      status.textContent = (r.length === 0 ? 'No records from offset ' + num(from)
+        : 'Offsets ' + num(r[0].offset) + ' to ' + num(r[r.length - 1].offset)) + ' of partition ' + page.partition
+        + ' · log start ' + num(page.logStartOffset) + ' · high watermark ' + num(page.highWatermark);
+      rows.replaceChildren(table('record-table', [
+        ['Offset', 'offset', x => x.offset, true],
+        ['Timestamp', 'timestamp', x => utcMillis(x.timestamp) + (x.timestampType === 'LogAppendTime' ? ' (log append)' : '')],
+        ['Key', 'key', x => bytesCell(x.key)],
+        ['Value', 'value', x => bytesCell(x.value)],
+        ['Headers', 'headers', x => el('span', {}, ...x.headers.flatMap((h, i) =>
+          [i > 0 ? ', ' : '', h.key + '=', bytesCell(h.value)]))],
+      ], r));
+      prev.disabled = from <= page.logStartOffset;
+      next.disabled = page.nextOffset >= page.highWatermark || page.nextOffset === from;
+      box.setAttribute('data-shown', page.partition + ':' + from);
+    }
+
+    box.querySelector('form').addEventListener('submit', ev => {
+      ev.preventDefault();
+      back = [];
+      show(Math.max(0, Number(offset.value) || 0));
+    });
+    partition.addEventListener('change', () => { back = []; show(startOf(partition.value)); });
+    next.addEventListener('click', () => { back.push(page.offset); show(page.nextOffset); });
+    // Without a page to go back to (the user typed the offset), the page ends where this one starts.
+    prev.addEventListener('click', () =>
+      show(back.length > 0 ? back.pop() : Math.max(page.logStartOffset, page.offset - PAGE)));
+    show(Number(offset.value));
+    return box;
+  }
 
   async function overview() {
     const [topics, groups] = await Promise.all([api('topics'), api('groups')]);
@@ -91,6 +185,7 @@
         ['Size', 'sizeBytes', p => bytes(p.sizeBytes), true],
         ['Segments', 'segments', p => p.segments, true],
       ], partitions),
+      keep('records', () => recordBrowser(topic.name, partitions)),
     ];
   }
 
@@ -173,7 +268,9 @@
         ['Partitions', 'partitions', t => t.partitions, true],
         ['Sum offset lag', 'sumOffsetLag', t => num(t.sumOffsetLag), true],
         ['Max offset lag', 'maxOffsetLag', t => num(t.maxOffsetLag), true],
+        ['Status', 'status', t => statusBadge(t.status)],
         ['Max time lag', 'maxTimeLagMs', t => duration(t.maxTimeLagMs), true],
+        ['Est. max time lag', 'estimatedMaxTimeLagSeconds', t => estimate(t.estimatedMaxTimeLagSeconds), true],
       ], group.topics),
       el('h2', {}, 'Lag per partition'),
       table('partition-lag', [
@@ -184,6 +281,7 @@
         ['Log end', 'logEndOffset', p => num(p.logEndOffset), true],
         ['Offset lag', 'offsetLag', p => num(p.offsetLag) + (p.belowLogStart ? ' (commit below log start)' : ''), true],
         ['Time lag', 'timeLagMs', p => duration(p.timeLagMs), true],
+        ['Est. time lag', 'estimatedTimeLagSeconds', p => estimate(p.estimatedTimeLagSeconds), true],
       ], group.partitions),
       el('h2', {}, 'Members'),
       group.members.length === 0 ? el('p', { class: 'muted' }, 'None.') : table('members', [
@@ -204,16 +302,45 @@
     return Promise.reject(new Error('No such page: ' + path));
   }
 
-  route(location.pathname).then(nodes => {
-    app.replaceChildren(...nodes.filter(n => n));
+  // Puts the page's nodes in place of the last drawing's. A kept element already in the page is not moved (its inputs
+  // and focus stay); the new nodes go in before the old ones leave, so the page never shrinks and the scroll stays.
+  function place(nodes) {
+    let before = null;
+    for (const n of nodes) {
+      if (n.parentNode !== app) app.insertBefore(n, before ? before.nextSibling : app.firstChild);
+      before = n;
+    }
     // uPlot measures its container, so charts are drawn once they are in the page.
     for (const box of app.querySelectorAll('.chart')) {
-      const [opts, data] = box.chartArgs;
-      new uPlot(opts, data, box);
+      if (!box.plot) box.plot = new uPlot(box.chartArgs[0], box.chartArgs[1], box);
     }
-    document.body.setAttribute('data-loaded', 'true');
-  }, err => {
-    app.replaceChildren(el('p', { class: 'error', id: 'error' }, err.message));
-    document.body.setAttribute('data-loaded', 'error');
-  });
+    for (const old of [...app.children].filter(c => !nodes.includes(c))) {
+      for (const box of [old, ...old.querySelectorAll('.chart')]) {
+        if (box.plot) box.plot.destroy(); // uPlot listens on the window until destroyed
+      }
+      old.remove();
+    }
+  }
+
+  const refreshSeconds = Number(new URLSearchParams(location.search).get('refresh') ?? 10);
+  let draws = 0;
+
+  function draw() {
+    route(location.pathname).then(nodes => {
+      place(nodes.filter(n => n));
+      document.body.setAttribute('data-loaded', 'true');
+      document.body.setAttribute('data-draws', String(++draws));
+    }, err => {
+      if (draws === 0) {
+        app.replaceChildren(el('p', { class: 'error', id: 'error' }, err.message));
+        document.body.setAttribute('data-loaded', 'error');
+      } else {
+        console.warn('Redrawing the page failed; it shows the last figures:', err.message);
+      }
+    }).finally(() => {
+      if (refreshSeconds > 0) setTimeout(draw, refreshSeconds * 1000);
+    });
+  }
+
+  draw();
 })();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -28,6 +31,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,8 +42,8 @@ import dev.nagare.broker.testing.TestBroker;
 
 /**
  * The web console in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, which
- * {@code ./test.sh} installs): every page loads without a browser console error, shows the API's figures, and the
- * group page draws its lag charts.
+ * {@code ./test.sh} installs): every page loads without a browser console error, shows the API's figures, the
+ * group page draws its lag charts, and the topic page browses records.
  */
 class ConsoleTest {
 
@@ -86,6 +90,10 @@ class ConsoleTest {
                 WebElement topic = browser.findElement(By.cssSelector("#topic-lag tbody tr"));
                 assertEquals("12", cell(topic, "sumOffsetLag"));
                 assertEquals("7", cell(topic, "maxOffsetLag"));
+                assertEquals(group.get("topics").get(0).get("status").asText(), cell(topic, "status"));
+                assertEquals("OK", cell(topic, "status"), "the status per topic");
+                assertEquals("not known yet", cell(topic, "estimatedMaxTimeLagSeconds"), "no consume rate yet");
+                assertEquals("0.0 s", cell(rows.get(1), "estimatedTimeLagSeconds"), "no lag to drain");
 
                 JsonNode expiry = group.get("expiry");
                 assertEquals(UTC.format(Instant.ofEpochMilli(expiry.get("earliestExpiryMs").asLong())),
@@ -99,9 +107,7 @@ class ConsoleTest {
                 assertEquals(1, browser.findElements(By.cssSelector("#time-lag-chart-orders canvas")).size(),
                         "and the time lag chart");
 
-                Path shot = Path.of("target", "console-group.png");
-                Files.createDirectories(shot.getParent());
-                Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+                screenshot(browser, "console-group.png");
                 assertNoConsoleErrors(browser, "/groups/billing");
             } finally {
                 browser.quit();
@@ -151,6 +157,89 @@ class ConsoleTest {
         }
     }
 
+    @Test
+    void topicPageBrowsesTheProducedRecordsFromAChosenOffsetPageByPageAndKeepsItThroughRedraws() throws Exception {
+        long t0 = 1_700_000_000_000L;
+        try (TestBroker broker = TestBroker.start(dir)) {
+            broker.createTopic("events", 2, Map.of());
+            try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of("linger.ms", "60000"))) {
+                JsonApiTest.produceOneBatch(producer, "events", 1, 0, 60, t0, 1001);
+                producer.send(new ProducerRecord<>("events", 1, t0, null, new byte[] {0, 1, 2, (byte) 0xff}));
+            }
+            InetSocketAddress http = broker.broker().httpAddress().orElseThrow();
+            ChromeDriver browser = chromium();
+            try {
+                open(browser, http, "/topics/events?refresh=1");
+                awaitRecords(browser, "0:0");
+                assertEquals(0, browser.findElements(By.cssSelector("#record-table tbody tr")).size(),
+                        "partition 0 is empty");
+
+                new Select(browser.findElement(By.id("records-partition"))).selectByValue("1");
+                awaitRecords(browser, "1:0");
+                WebElement offset = browser.findElement(By.id("records-offset"));
+                offset.clear();
+                offset.sendKeys("5");
+                browser.findElement(By.id("records-show")).click();
+                awaitRecords(browser, "1:5");
+                assertRecords(browser, 5, 50);
+                assertEquals("Offsets 5 to 54 of partition 1 · log start 0 · high watermark 61",
+                        text(browser, "#records-status"));
+
+                browser.findElement(By.id("records-next")).click();
+                awaitRecords(browser, "1:55");
+                assertRecords(browser, 55, 5);
+                List<WebElement> rows = browser.findElements(By.cssSelector("#record-table tbody tr"));
+                assertEquals(6, rows.size());
+                assertEquals("60", cell(rows.get(5), "offset"));
+                assertEquals("base64 AAEC/w==", cell(rows.get(5), "value"), "binary values show as base64");
+                assertEquals("null", cell(rows.get(5), "key"));
+                assertEquals("", cell(rows.get(5), "headers"));
+                assertEquals("true", browser.findElement(By.id("records-next")).getAttribute("disabled"),
+                        "the high watermark is reached");
+
+                browser.findElement(By.id("records-prev")).click();
+                awaitRecords(browser, "1:5");
+                assertRecords(browser, 5, 50);
+
+                int draws = Integer.parseInt(browser.findElement(By.tagName("body")).getAttribute("data-draws"));
+                new WebDriverWait(browser, Duration.ofSeconds(20)).until(b -> Integer.parseInt(
+                        b.findElement(By.tagName("body")).getAttribute("data-draws")) >= draws + 2);
+                assertEquals("5", browser.findElement(By.id("records-offset")).getAttribute("value"),
+                        "a redraw of the page keeps the browser's offset");
+                assertEquals("1", new Select(browser.findElement(By.id("records-partition")))
+                        .getFirstSelectedOption().getAttribute("value"));
+                assertRecords(browser, 5, 50);
+
+                screenshot(browser, "console-topic.png");
+                assertNoConsoleErrors(browser, "/topics/events");
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    /** Waits until the record browser shows the page {@code partition:offset}. */
+    private static void awaitRecords(ChromeDriver browser, String page) {
+        new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(b -> page.equals(b.findElement(By.id("records")).getAttribute("data-shown")));
+    }
+
+    /** The record table starts with exactly the records produced at {@code first} … {@code first + count - 1}. */
+    private static void assertRecords(ChromeDriver browser, int first, int count) {
+        DateTimeFormatter millis = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'").withZone(ZoneOffset.UTC);
+        List<WebElement> rows = browser.findElements(By.cssSelector("#record-table tbody tr"));
+        assertTrue(rows.size() >= count, rows.size() + " rows");
+        for (int i = 0; i < count; i++) {
+            int n = first + i;
+            WebElement row = rows.get(i);
+            assertEquals(String.valueOf(n), cell(row, "offset"));
+            assertEquals(millis.format(Instant.ofEpochMilli(1_700_000_000_000L + n * 1001L)), cell(row, "timestamp"));
+            assertEquals("k" + n, cell(row, "key"));
+            assertEquals("v" + n, cell(row, "value"));
+            assertEquals("trace=t" + n, cell(row, "headers"));
+        }
+    }
+
     private static JsonNode api(InetSocketAddress http, String path) throws Exception {
         var r = Http.get(http, path);
         assertEquals(200, r.statusCode(), path + " answered " + r.body());
@@ -186,6 +275,13 @@ class ConsoleTest {
             fail(path + " did not load: " + browser.findElements(By.id("error")).stream()
                     .map(WebElement::getText).toList());
         }
+    }
+
+    /** Saves what the browser shows as target/{@code name}. */
+    private static void screenshot(ChromeDriver browser, String name) throws IOException {
+        Path shot = Path.of("target", name);
+        Files.createDirectories(shot.getParent());
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static void assertNoConsoleErrors(ChromeDriver browser, String page) {

@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nagare.broker.testing.Http;
 import dev.nagare.broker.testing.TestBroker;
 
-/** The JSON API under /api/v1/: topics, partitions, groups with their exact lag, and its errors. */
+/** The JSON API under /api/v1/: topics, partitions, records, groups with their exact lag, and its errors. */
 class JsonApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -104,6 +109,10 @@ class JsonApiTest {
             assertEquals("orders", topic.get("topic").asText());
             assertEquals(12, topic.get("sumOffsetLag").asLong());
             assertEquals(7, topic.get("maxOffsetLag").asLong());
+            assertEquals("OK", topic.get("status").asText(), "no history yet, so nothing is growing or stuck");
+            assertTrue(topic.get("estimatedMaxTimeLagSeconds").isNull(), "no consume rate known yet");
+            assertTrue(partitions.get(0).get("estimatedTimeLagSeconds").isNull());
+            assertEquals(0.0, partitions.get(1).get("estimatedTimeLagSeconds").asDouble(), "no lag, nothing to drain");
 
             long step = broker.broker().lagService().sampleNow();
             JsonNode history = get(http, "/api/v1/groups/billing/history", 200);
@@ -114,6 +123,8 @@ class JsonApiTest {
             assertEquals(7, samples.get(0).get("maxOffsetLag").asLong());
             assertEquals(8, samples.get(0).get("committedSum").asLong());
             assertEquals(20, samples.get(0).get("logEndSum").asLong());
+            assertEquals("from must be a whole number, not 'yesterday'",
+                    get(http, "/api/v1/groups/billing/history?from=yesterday", 400).get("message").asText());
         }
     }
 
@@ -141,6 +152,193 @@ class JsonApiTest {
             JsonNode listed = get(http, "/api/v1/groups", 200).get(0);
             assertEquals("OK", listed.get("status").asText());
             assertEquals(expiry, listed.get("expiry"), "the list shows the same forecast");
+        }
+    }
+
+    /**
+     * Sends records {@code from} … {@code from + count - 1} to partition 0 of {@code topic} and flushes: with a long
+     * {@code linger.ms} one batch. Record i has key k{i}, value v{i}, header trace=t{i} and timestamp
+     * {@code t0 + i * stepMs}.
+     */
+    static void produceOneBatch(KafkaProducer<byte[], byte[]> producer, String topic, int partition, int from,
+                                int count, long t0, long stepMs) {
+        for (int i = from; i < from + count; i++) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add("trace", ("t" + i).getBytes(StandardCharsets.UTF_8));
+            producer.send(new ProducerRecord<>(topic, partition, t0 + i * stepMs,
+                    ("k" + i).getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8), headers));
+        }
+        producer.flush();
+    }
+
+    private static List<Long> offsets(JsonNode page) {
+        List<Long> out = new ArrayList<>();
+        page.get("records").forEach(r -> out.add(r.get("offset").asLong()));
+        return out;
+    }
+
+    private static List<String> values(JsonNode page) {
+        List<String> out = new ArrayList<>();
+        page.get("records").forEach(r -> out.add(r.get("value").get("data").asText()));
+        return out;
+    }
+
+    @Test
+    void recordsShowTheProducedKeysValuesTimestampsAndHeadersAndPageOnWithNextOffset() throws Exception {
+        long t0 = 1_700_000_000_000L;
+        try (TestBroker broker = TestBroker.start(dir)) {
+            broker.createTopic("events", 1, Map.of());
+            try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of("linger.ms", "60000"))) {
+                produceOneBatch(producer, "events", 0, 0, 3, t0, 1); // offsets 0-2 in one batch
+                produceOneBatch(producer, "events", 0, 3, 2, t0, 1); // 3-4 in another
+            }
+            InetSocketAddress http = broker.broker().httpAddress().orElseThrow();
+
+            JsonNode page = get(http, "/api/v1/topics/events/partitions/0/records?offset=1&limit=2", 200);
+            assertEquals("events", page.get("topic").asText());
+            assertEquals(0, page.get("partition").asInt());
+            assertEquals(0, page.get("logStartOffset").asLong());
+            assertEquals(5, page.get("highWatermark").asLong());
+            assertEquals(1, page.get("offset").asLong());
+            assertEquals(List.of(1L, 2L), offsets(page), "from the middle of the first batch, skipping offset 0");
+            assertEquals(3, page.get("nextOffset").asLong());
+            JsonNode first = page.get("records").get(0);
+            assertEquals(t0 + 1, first.get("timestamp").asLong());
+            assertEquals("CreateTime", first.get("timestampType").asText());
+            assertEquals(JSON.readTree("{\"encoding\":\"utf8\",\"data\":\"k1\",\"size\":2,\"truncated\":false}"),
+                    first.get("key"));
+            assertEquals(JSON.readTree("{\"encoding\":\"utf8\",\"data\":\"v1\",\"size\":2,\"truncated\":false}"),
+                    first.get("value"));
+            assertEquals(JSON.readTree("[{\"key\":\"trace\",\"value\":"
+                    + "{\"encoding\":\"utf8\",\"data\":\"t1\",\"size\":2,\"truncated\":false}}]"),
+                    first.get("headers"));
+
+            JsonNode next = get(http, "/api/v1/topics/events/partitions/0/records?offset=3", 200);
+            assertEquals(List.of("v3", "v4"), values(next));
+            assertEquals(5, next.get("nextOffset").asLong(), "the high watermark: all is read");
+            JsonNode all = get(http, "/api/v1/topics/events/partitions/0/records", 200);
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L), offsets(all), "from the log start by default, across batches");
+            JsonNode end = get(http, "/api/v1/topics/events/partitions/0/records?offset=5", 200);
+            assertEquals(0, end.get("records").size());
+            assertEquals(5, end.get("nextOffset").asLong());
+        }
+    }
+
+    @Test
+    void recordBytesThatAreNotPrintableUtf8AreBase64AndNullsStayNull() throws Exception {
+        byte[] binary = {0, 1, 2, (byte) 0xff};
+        try (TestBroker broker = TestBroker.start(dir)) {
+            broker.createTopic("mixed", 1, Map.of());
+            try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of())) {
+                producer.send(new ProducerRecord<>("mixed", 0, null, binary)).get();
+                producer.send(new ProducerRecord<>("mixed", 0, "流れ".getBytes(StandardCharsets.UTF_8), null)).get();
+                producer.send(new ProducerRecord<>("mixed", 0, null, "bell\u0007".getBytes(StandardCharsets.UTF_8))).get();
+                producer.send(new ProducerRecord<>("mixed", 0, null, "two\tlines\n".getBytes(StandardCharsets.UTF_8))).get();
+            }
+            InetSocketAddress http = broker.broker().httpAddress().orElseThrow();
+            JsonNode records = get(http, "/api/v1/topics/mixed/partitions/0/records", 200).get("records");
+
+            assertTrue(records.get(0).get("key").isNull());
+            assertEquals(JSON.readTree("{\"encoding\":\"base64\",\"data\":\"AAEC/w==\",\"size\":4,\"truncated\":false}"),
+                    records.get(0).get("value"));
+            assertEquals(JSON.readTree("{\"encoding\":\"utf8\",\"data\":\"流れ\",\"size\":6,\"truncated\":false}"),
+                    records.get(1).get("key"));
+            assertTrue(records.get(1).get("value").isNull(), "a tombstone");
+            assertEquals("base64", records.get(2).get("value").get("encoding").asText(), "a control character");
+            assertEquals("YmVsbAc=", records.get(2).get("value").get("data").asText());
+            assertEquals("utf8", records.get(3).get("value").get("encoding").asText(), "tab and line feed are text");
+            assertEquals("two\tlines\n", records.get(3).get("value").get("data").asText());
+            assertEquals(0, records.get(0).get("headers").size());
+        }
+    }
+
+    @Test
+    void lz4AndZstdBatchesAreDecompressedRecordByRecord() throws Exception {
+        long t0 = 1_700_000_000_000L;
+        try (TestBroker broker = TestBroker.start(dir)) {
+            broker.createTopic("packed", 1, Map.of());
+            for (String codec : List.of("lz4", "zstd")) {
+                try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of("compression.type", codec,
+                        "linger.ms", "60000"))) {
+                    produceOneBatch(producer, "packed", 0, codec.equals("lz4") ? 0 : 4, 4, t0, 1);
+                }
+            }
+            InetSocketAddress http = broker.broker().httpAddress().orElseThrow();
+
+            JsonNode page = get(http, "/api/v1/topics/packed/partitions/0/records?offset=2&limit=4", 200);
+            assertEquals(List.of("v2", "v3", "v4", "v5"), values(page), "the end of the lz4 batch, the start of zstd");
+            assertEquals(6, page.get("nextOffset").asLong());
+            assertEquals(t0 + 5, page.get("records").get(3).get("timestamp").asLong());
+            assertEquals("t5", page.get("records").get(3).get("headers").get(0).get("value").get("data").asText());
+        }
+    }
+
+    @Test
+    void aPageStopsBeforeMaxBytesAndCutsAFieldLongerThanIt() throws Exception {
+        byte[] hundred = new byte[100];
+        Arrays.fill(hundred, (byte) 'x');
+        try (TestBroker broker = TestBroker.start(dir)) {
+            broker.createTopic("big", 1, Map.of());
+            try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of())) {
+                for (int i = 0; i < 3; i++) {
+                    producer.send(new ProducerRecord<>("big", 0, null, hundred)).get();
+                }
+            }
+            InetSocketAddress http = broker.broker().httpAddress().orElseThrow();
+
+            JsonNode two = get(http, "/api/v1/topics/big/partitions/0/records?maxBytes=250", 200);
+            assertEquals(List.of(0L, 1L), offsets(two), "a third 100-byte value would pass 250 bytes");
+            assertEquals(2, two.get("nextOffset").asLong());
+            JsonNode cut = get(http, "/api/v1/topics/big/partitions/0/records?maxBytes=40", 200);
+            assertEquals(List.of(0L), offsets(cut), "the first record always goes in");
+            assertEquals(JSON.readTree("{\"encoding\":\"utf8\",\"data\":\"" + "x".repeat(40)
+                    + "\",\"size\":100,\"truncated\":true}"), cut.get("records").get(0).get("value"));
+            assertEquals(1, cut.get("nextOffset").asLong());
+            assertEquals(3, get(http, "/api/v1/topics/big/partitions/0/records?limit=100000", 200)
+                    .get("records").size(), "a limit above 500 is lowered, not refused");
+        }
+    }
+
+    @Test
+    void recordsBelowTheLogStartAfterRetentionAnswer416OffsetOutOfRange() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir, Map.of("log.retention.check.interval.ms", "100"))) {
+            RetentionAndOffsetsTest.threeExpiredSegmentsAndAFreshRecord(broker, "old");
+            InetSocketAddress http = broker.broker().httpAddress().orElseThrow();
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (get(http, "/api/v1/topics/old/partitions", 200).get(0).get("logStartOffset").asLong() < 3
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+
+            JsonNode below = get(http, "/api/v1/topics/old/partitions/0/records?offset=1", 416);
+            assertEquals("offset_out_of_range", below.get("error").asText());
+            assertEquals("Offset 1 is below the log start offset 3 of old-0: retention or DeleteRecords removed the "
+                    + "records before it; valid offsets are 3 to 4 (the high watermark)", below.get("message").asText());
+            assertEquals("offset_out_of_range",
+                    get(http, "/api/v1/topics/old/partitions/0/records?offset=5", 416).get("error").asText());
+            JsonNode rest = get(http, "/api/v1/topics/old/partitions/0/records", 200);
+            assertEquals(3, rest.get("logStartOffset").asLong());
+            assertEquals(List.of("new"), values(rest));
+        }
+    }
+
+    @Test
+    void recordsOfAnUnknownPartitionAnswer404AndBadParameters400() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir)) {
+            broker.createTopic("events", 2, Map.of());
+            InetSocketAddress http = broker.broker().httpAddress().orElseThrow();
+            String base = "/api/v1/topics/events/partitions/";
+            JsonNode unknown = get(http, base + "2/records", 404);
+            assertEquals("unknown_partition", unknown.get("error").asText());
+            assertEquals("Topic 'events' has no partition 2 (it has 2)", unknown.get("message").asText());
+            assertEquals("unknown_topic", get(http, "/api/v1/topics/nope/partitions/0/records", 404)
+                    .get("error").asText());
+            assertEquals("offset must be a whole number, not 'abc'",
+                    get(http, base + "0/records?offset=abc", 400).get("message").asText());
+            assertEquals("limit must be at least 1, not 0", get(http, base + "0/records?limit=0", 400)
+                    .get("message").asText());
+            assertEquals("bad_request", get(http, base + "0/records?offset=-1", 400).get("error").asText());
+            assertEquals("bad_request", get(http, base + "first/records", 400).get("error").asText());
         }
     }
 

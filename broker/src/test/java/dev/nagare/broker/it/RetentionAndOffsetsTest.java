@@ -35,20 +35,28 @@ class RetentionAndOffsetsTest {
     @TempDir
     Path dir;
 
+    /**
+     * Creates {@code topic} (1 partition, segment.ms=1, retention.ms=60000) and produces three records three hours
+     * old, each in a segment of its own, then "new" at offset 3. With a short {@code log.retention.check.interval.ms}
+     * retention soon moves the log start to 3.
+     */
+    static void threeExpiredSegmentsAndAFreshRecord(TestBroker broker, String topic) throws Exception {
+        broker.createTopic(topic, 1, Map.of("segment.ms", "1", "retention.ms", "60000"));
+        long now = System.currentTimeMillis();
+        try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of())) {
+            for (int i = 0; i < 3; i++) { // three hours old: past retention.ms
+                producer.send(new ProducerRecord<>(topic, 0, now - 3 * 3600_000L + i, null, ("old" + i).getBytes())).get();
+                Thread.sleep(5); // segment.ms=1: each of these lands in a segment of its own
+            }
+            producer.send(new ProducerRecord<>(topic, 0, now, null, "new".getBytes())).get();
+        }
+    }
+
     @Test
     void retentionDeletesOldSegmentsMovesTheLogStartAndAFetchBelowItIsOutOfRange() throws Exception {
         try (TestBroker broker = TestBroker.start(dir, Map.of("log.retention.check.interval.ms", "100"));
              Admin admin = broker.admin()) {
-            admin.createTopics(List.of(new NewTopic("old", 1, (short) 1)
-                    .configs(Map.of("segment.ms", "1", "retention.ms", "60000")))).all().get();
-            long now = System.currentTimeMillis();
-            try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of())) {
-                for (int i = 0; i < 3; i++) { // three hours old: past retention.ms
-                    producer.send(new ProducerRecord<>("old", 0, now - 3 * 3600_000L + i, null, ("old" + i).getBytes())).get();
-                    Thread.sleep(5); // segment.ms=1: each of these lands in a segment of its own
-                }
-                producer.send(new ProducerRecord<>("old", 0, now, null, "new".getBytes())).get();
-            }
+            threeExpiredSegmentsAndAFreshRecord(broker, "old");
             TopicPartition tp = new TopicPartition("old", 0);
             long deadline = System.currentTimeMillis() + 20_000;
             long start = 0;

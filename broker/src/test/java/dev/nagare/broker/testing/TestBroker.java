@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -118,6 +121,13 @@ public final class TestBroker implements BrokerUnderTest {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** Creates a topic with one replica and these config overrides, and waits until it exists. */
+    public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
+        }
     }
 
     /** A producer with the client's defaults (idempotent, acks=all) plus these settings. */
