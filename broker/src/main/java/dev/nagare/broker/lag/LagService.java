@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * MSK's estimates, its status after Burrow's rules and, for an empty group, the expiry forecast; and the lag history
  * of the last 24 hours. Owns the history and the sampler thread that fills it.
  *
- * <p>Thread-safe: any thread may call it; evaluations run off the coordinator thread ({@link LagMonitor}).
+ * <p>Thread-safe: any thread may call it; evaluations run on {@link LagMonitor}'s threads, off the coordinator thread.
  */
 public final class LagService implements AutoCloseable {
 
