@@ -203,7 +203,7 @@ public final class Log {
      * Reads whole batches starting with the one that holds {@code offset}, from one segment, up to
      * {@code maxBytes} (the last batch may be cut short, as in Kafka), never past the high watermark. With
      * {@code minOneBatch} the first batch is returned whole even when larger than {@code maxBytes} (Kafka's rule for
-     * the first partition of a fetch). Lock-free.
+     * the first partition of a fetch); without it such a batch gives an empty read, never a cut one. Lock-free.
      *
      * @throws OffsetOutOfRangeException offset below the log start or above the end
      * @throws KafkaStorageException     an I/O error

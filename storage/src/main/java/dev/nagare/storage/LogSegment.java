@@ -235,13 +235,18 @@ final class LogSegment {
 
     /**
      * Whole batches from the one holding {@code offset}, at most {@code maxBytes} (the last may be cut), or with
-     * {@code minOneBatch} at least the first batch whole. Null when no batch below {@code maxPosition} reaches
-     * {@code offset}. Any thread.
+     * {@code minOneBatch} at least the first batch whole; empty when the first batch is larger than {@code maxBytes}
+     * and not {@code minOneBatch}. Null when no batch below {@code maxPosition} reaches {@code offset}. Any thread.
      */
     LogSlice read(long offset, int maxBytes, long maxPosition, boolean minOneBatch) throws IOException {
         BatchHeader first = findBatch(offset, maxPosition, BatchHeader.newScratch());
         if (first == null) {
             return null;
+        }
+        if (!minOneBatch && maxBytes < first.sizeInBytes()) {
+            // Kafka's rule since fetch v3 (KIP-74): a first batch that does not fit is not sent in part, the partition
+            // answers empty; a consumer fails on a partition whose bytes hold no complete batch.
+            return LogSlice.EMPTY;
         }
         int limit = minOneBatch ? Math.max(maxBytes, first.sizeInBytes()) : maxBytes;
         int length = (int) Math.min(maxPosition - first.position(), limit);

@@ -11,9 +11,13 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -44,7 +48,8 @@ class FetchTest {
         broker = TestBroker.start(dir);
         try (Admin admin = broker.admin()) {
             admin.createTopics(List.of(new NewTopic("waits", 1, (short) 1), new NewTopic("sizes", 1, (short) 1),
-                    new NewTopic("sess", 3, (short) 1))).all().get();
+                    new NewTopic("sess", 3, (short) 1),
+                    new NewTopic("big", 2, (short) 1), new NewTopic("large", 3, (short) 1))).all().get();
             topicId = admin.describeTopics(List.of("waits")).allTopicNames().get().get("waits").topicId();
         }
         producer = broker.producer(Map.of());
@@ -116,6 +121,52 @@ class FetchTest {
             assertTrue(batch.sizeInBytes() > 50_000);
             assertEquals(batch.sizeInBytes(), records.sizeInBytes(), "exactly the one whole batch");
             batch.ensureValid();
+        }
+    }
+
+    @Test
+    void aLaterPartitionWhoseFirstBatchDoesNotFitAnswersEmptyNotCut() throws Exception {
+        producer.send(new ProducerRecord<>("big", 0, null, "small".getBytes())).get();
+        producer.send(new ProducerRecord<>("big", 1, null, new byte[30_000])).get();
+        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+            FetchRequestData data = fetch("big", 0, 0, 0, 1, 1 << 20, 10_000);
+            FetchRequestData.FetchTopic topic = data.topics().get(0);
+            topic.setPartitions(List.of(topic.partitions().get(0), new FetchRequestData.FetchPartition().setPartition(1)
+                    .setFetchOffset(0).setPartitionMaxBytes(10_000).setCurrentLeaderEpoch(-1).setLogStartOffset(-1)));
+            FetchResponse r = c.roundTrip(new FetchRequest(data, (short) 12));
+            List<FetchResponseData.PartitionData> parts = r.data().responses().get(0).partitions();
+            assertEquals(1, ((MemoryRecords) parts.get(0).records()).batches().iterator().next().countOrNull());
+            assertEquals(Errors.NONE.code(), parts.get(1).errorCode());
+            assertEquals(0, parts.get(1).records().sizeInBytes(), "the 30 kB batch does not fit 10 kB: nothing, not a part");
+            assertEquals(1, parts.get(1).highWatermark());
+        }
+    }
+
+    @Test
+    void aConsumerReadsBatchesLargerThanItsPartitionLimitOnEveryPartition() throws Exception {
+        for (int p = 0; p < 3; p++) {
+            for (int i = 0; i < 4; i++) {
+                producer.send(new ProducerRecord<>("large", p, null, new byte[20_000 + i])).get();
+            }
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of(
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 5_000, ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1 << 20))) {
+            List<TopicPartition> tps = List.of(new TopicPartition("large", 0), new TopicPartition("large", 1),
+                    new TopicPartition("large", 2));
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<TopicPartition, List<Integer>> sizes = new java.util.TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            int count = 0;
+            while (count < 12 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(java.time.Duration.ofMillis(200))) {
+                    sizes.computeIfAbsent(new TopicPartition(rec.topic(), rec.partition()), k -> new java.util.ArrayList<>())
+                            .add(rec.value().length);
+                    count++;
+                }
+            }
+            List<Integer> expected = List.of(20_000, 20_001, 20_002, 20_003);
+            assertEquals(Map.of(tps.get(0), expected, tps.get(1), expected, tps.get(2), expected), sizes);
         }
     }
 
