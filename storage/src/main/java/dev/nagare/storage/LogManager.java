@@ -330,7 +330,8 @@ public final class LogManager implements Closeable {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    /** Deletes a directory and everything under it; nothing when it does not exist. */
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
