@@ -62,6 +62,7 @@ public final class Apis {
     /** Issue 7's partition, record, log-dir, producer and feature operations. */
     private void registerTopicOperations(PartitionManager partitions, int nodeId) {
         register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(partitions, nodeId));
+        register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions));
     }
 
     private void register(ApiKeys key, ApiHandler handler) {
