@@ -63,6 +63,8 @@ public final class Apis {
     private void registerTopicOperations(PartitionManager partitions, int nodeId) {
         register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(partitions, nodeId));
         register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions));
+        register(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(partitions));
+        register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(partitions));
     }
 
     private void register(ApiKeys key, ApiHandler handler) {
