@@ -65,6 +65,7 @@ public final class Apis {
         register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions));
         register(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(partitions));
         register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(partitions));
+        register(ApiKeys.UPDATE_FEATURES, new UpdateFeaturesHandler(nodeId));
     }
 
     private void register(ApiKeys key, ApiHandler handler) {
