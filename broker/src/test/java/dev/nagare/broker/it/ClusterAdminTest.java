@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,13 +30,12 @@ import org.apache.kafka.common.message.UpdateFeaturesRequestData;
 import org.apache.kafka.common.message.UpdateFeaturesRequestData.FeatureUpdateKey;
 import org.apache.kafka.common.requests.UpdateFeaturesRequest;
 import org.apache.kafka.common.requests.UpdateFeaturesResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.nagare.broker.testing.KafkaTools;
 import dev.nagare.broker.testing.RawClient;
+import dev.nagare.broker.testing.SharedBroker;
 import dev.nagare.broker.testing.TestBroker;
 
 /**
@@ -49,27 +47,13 @@ import dev.nagare.broker.testing.TestBroker;
  */
 class ClusterAdminTest {
 
-    @TempDir
-    static Path dir;
-
-    static TestBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = TestBroker.start(dir.resolve("shared"));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBroker shared = new SharedBroker();
 
     @Test
     void describeTopicsAndClusterListTheOperationsKafkaAllowsWithoutAnAuthorizer() throws Exception {
-        broker.createTopic("ops", 1, Map.of());
-        try (Admin admin = broker.admin()) {
+        shared.broker().createTopic("ops", 1, Map.of());
+        try (Admin admin = shared.broker().admin()) {
             Set<AclOperation> topicOps = admin.describeTopics(List.of("ops"), new DescribeTopicsOptions().includeAuthorizedOperations(true))
                     .allTopicNames().get().get("ops").authorizedOperations();
             assertEquals(Set.of(AclOperation.ALTER_CONFIGS, AclOperation.ALTER, AclOperation.DESCRIBE_CONFIGS, AclOperation.CREATE,
@@ -78,7 +62,7 @@ class ClusterAdminTest {
                     "not asked, not answered");
 
             DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().includeAuthorizedOperations(true));
-            Node self = new Node(1, "127.0.0.1", broker.port());
+            Node self = new Node(1, "127.0.0.1", shared.broker().port());
             assertEquals(List.of(self), List.copyOf(cluster.nodes().get()));
             assertEquals(self, cluster.controller().get());
             assertEquals(Set.of(AclOperation.ALTER_CONFIGS, AclOperation.ALTER, AclOperation.DESCRIBE_CONFIGS, AclOperation.CREATE,
@@ -89,8 +73,8 @@ class ClusterAdminTest {
 
     @Test
     void consumerOffsetsIsListedOnlyWhenInternalTopicsAreAskedFor() throws Exception {
-        broker.createTopic("listed", 1, Map.of());
-        try (Admin admin = broker.admin()) {
+        shared.broker().createTopic("listed", 1, Map.of());
+        try (Admin admin = shared.broker().admin()) {
             admin.alterConsumerGroupOffsets("listing-group", Map.of(new TopicPartition("listed", 0), new OffsetAndMetadata(0))).all().get();
             Map<String, TopicListing> plain = admin.listTopics().namesToListings().get();
             assertEquals(false, plain.containsKey("__consumer_offsets"), plain.toString());
@@ -103,20 +87,20 @@ class ClusterAdminTest {
 
     @Test
     void describeFeaturesFinalizesMetadataVersion27() throws Exception {
-        try (Admin admin = broker.admin()) {
+        try (Admin admin = shared.broker().admin()) {
             FeatureMetadata features = admin.describeFeatures().featureMetadata().get();
             assertEquals(Map.of("metadata.version", new FinalizedVersionRange((short) 27, (short) 27)), features.finalizedFeatures());
             assertEquals(Map.of("metadata.version", new SupportedVersionRange((short) 27, (short) 27)), features.supportedFeatures());
             assertEquals(Optional.of(0L), features.finalizedFeaturesEpoch());
         }
-        KafkaTools.Result r = KafkaTools.run(broker.bootstrap(), "org.apache.kafka.tools.FeatureCommand", "describe").assertSuccess();
+        KafkaTools.Result r = KafkaTools.run(shared.broker().bootstrap(), "org.apache.kafka.tools.FeatureCommand", "describe").assertSuccess();
         assertEquals("Feature: metadata.version\tSupportedMinVersion: 4.1-IV1\tSupportedMaxVersion: 4.1-IV1\t"
                 + "FinalizedVersionLevel: 4.1-IV1\tEpoch: 0\n", r.stdout());
     }
 
     @Test
     void updateFeaturesKeepsTheOneLevelAndRefusesAnyOtherWithKafkasMessage() throws Exception {
-        try (Admin admin = broker.admin()) {
+        try (Admin admin = shared.broker().admin()) {
             for (boolean validateOnly : List.of(true, false)) {
                 admin.updateFeatures(Map.of("metadata.version", new FeatureUpdate((short) 27, FeatureUpdate.UpgradeType.UPGRADE)),
                         new UpdateFeaturesOptions().validateOnly(validateOnly)).all().get();
@@ -136,7 +120,7 @@ class ClusterAdminTest {
             assertEquals(Map.of("metadata.version", new FinalizedVersionRange((short) 27, (short) 27)),
                     admin.describeFeatures().featureMetadata().get().finalizedFeatures());
         }
-        KafkaTools.Result r = KafkaTools.run(broker.bootstrap(), "org.apache.kafka.tools.FeatureCommand",
+        KafkaTools.Result r = KafkaTools.run(shared.broker().bootstrap(), "org.apache.kafka.tools.FeatureCommand",
                 "upgrade", "--feature", "metadata.version=28");
         assertEquals(1, r.exitCode());
         assertEquals("Could not upgrade metadata.version to 28. The update failed for all features since the following feature"
@@ -146,7 +130,7 @@ class ClusterAdminTest {
 
     @Test
     void updateFeaturesAnswersEachVersionInKafkasShape() throws Exception {
-        try (RawClient raw = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient raw = new RawClient("127.0.0.1", shared.broker().port())) {
             for (short v = 0; v <= 2; v++) {
                 UpdateFeaturesRequestData keep = new UpdateFeaturesRequestData().setTimeoutMs(5000);
                 keep.featureUpdates().add(new FeatureUpdateKey().setFeature("metadata.version").setMaxVersionLevel((short) 27)

@@ -30,15 +30,15 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.CreatePartitionsRequest;
 import org.apache.kafka.common.requests.CreatePartitionsResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.nagare.broker.testing.KafkaTools;
 import dev.nagare.broker.testing.KafkaTools.Result;
 import dev.nagare.broker.testing.Polling;
 import dev.nagare.broker.testing.RawClient;
+import dev.nagare.broker.testing.SharedBroker;
 import dev.nagare.broker.testing.TestBroker;
 
 /**
@@ -48,22 +48,8 @@ import dev.nagare.broker.testing.TestBroker;
  */
 class CreatePartitionsTest {
 
-    @TempDir
-    static Path dir;
-
-    static TestBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = TestBroker.start(dir.resolve("shared"));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBroker shared = new SharedBroker();
 
     @Test
     void newPartitionsTakeRecordsAndSurviveARestart(@TempDir Path own) throws Exception {
@@ -95,8 +81,8 @@ class CreatePartitionsTest {
 
     @Test
     void validateOnlyChecksButAddsNothing() throws Exception {
-        broker.createTopic("validate-only", 2, Map.of());
-        try (Admin admin = broker.admin()) {
+        shared.broker().createTopic("validate-only", 2, Map.of());
+        try (Admin admin = shared.broker().admin()) {
             admin.createPartitions(Map.of("validate-only", NewPartitions.increaseTo(5)),
                     new CreatePartitionsOptions().validateOnly(true)).all().get();
             assertEquals(2, partitionCount(admin, "validate-only"));
@@ -126,7 +112,7 @@ class CreatePartitionsTest {
 
     @Test
     void eachTopicGetsKafkasErrorForWhatIsWrongWithIt() throws Exception {
-        broker.createTopic("cp-errors", 2, Map.of());
+        shared.broker().createTopic("cp-errors", 2, Map.of());
         List<CreatePartitionsTopic> topics = new ArrayList<>(List.of(
                 topic("cp-errors", 1),
                 topic("no-such-topic", 3),
@@ -146,7 +132,7 @@ class CreatePartitionsTest {
 
     @Test
     void givenAssignmentsMustNameThisNodeOncePerNewPartition() throws Exception {
-        broker.createTopic("cp-assign", 2, Map.of());
+        shared.broker().createTopic("cp-assign", 2, Map.of());
         assertEquals(List.of("cp-assign: INVALID_REPLICA_ASSIGNMENT Attempted to add 2 additional partition(s), but only 1 assignment(s) were specified."),
                 describe(send(List.of(topic("cp-assign", 4, List.of(1))), true, (short) 3)));
         assertEquals(List.of("cp-assign: INVALID_REPLICA_ASSIGNMENT Attempted to add 1 additional partition(s), but only 0 assignment(s) were specified."),
@@ -159,15 +145,15 @@ class CreatePartitionsTest {
                 describe(send(List.of(topic("cp-assign", 3, List.of())), true, (short) 3)));
 
         assertEquals(List.of("cp-assign: NONE null"), describe(send(List.of(topic("cp-assign", 3, List.of(1))), false, (short) 3)));
-        try (Admin admin = broker.admin()) {
+        try (Admin admin = shared.broker().admin()) {
             assertEquals(3, partitionCount(admin, "cp-assign"));
         }
     }
 
     @Test
     void consumerOffsetsKeepsItsPartitionCount() throws Exception {
-        try (Admin admin = broker.admin()) {
-            broker.createTopic("cp-group-topic", 1, Map.of());
+        try (Admin admin = shared.broker().admin()) {
+            shared.broker().createTopic("cp-group-topic", 1, Map.of());
             admin.alterConsumerGroupOffsets("cp-group", Map.of(new TopicPartition("cp-group-topic", 0),
                     new org.apache.kafka.clients.consumer.OffsetAndMetadata(0))).all().get();
             assertEquals(List.of("__consumer_offsets: INVALID_REQUEST The partition count of __consumer_offsets is fixed:"
@@ -193,7 +179,7 @@ class CreatePartitionsTest {
                                                           short version) throws Exception {
         CreatePartitionsRequestData data = new CreatePartitionsRequestData().setTimeoutMs(5000).setValidateOnly(validateOnly);
         topics.forEach(t -> data.topics().add(t.duplicate()));
-        try (RawClient raw = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient raw = new RawClient("127.0.0.1", shared.broker().port())) {
             CreatePartitionsResponse response = raw.roundTrip(new CreatePartitionsRequest.Builder(data).build(version));
             return response.data().results();
         }
@@ -208,7 +194,7 @@ class CreatePartitionsTest {
     }
 
     private static Result topicCommand(String... args) throws Exception {
-        return KafkaTools.run(broker.bootstrap(), "org.apache.kafka.tools.TopicCommand", args);
+        return KafkaTools.run(shared.broker().bootstrap(), "org.apache.kafka.tools.TopicCommand", args);
     }
 
     private static byte[] bytes(String s) {

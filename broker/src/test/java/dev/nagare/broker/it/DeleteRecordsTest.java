@@ -32,14 +32,14 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DeleteRecordsRequest;
 import org.apache.kafka.common.requests.DeleteRecordsResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.nagare.broker.testing.KafkaTools;
 import dev.nagare.broker.testing.Polling;
 import dev.nagare.broker.testing.RawClient;
+import dev.nagare.broker.testing.SharedBroker;
 import dev.nagare.broker.testing.SkewedTime;
 import dev.nagare.broker.testing.TestBroker;
 
@@ -50,22 +50,8 @@ import dev.nagare.broker.testing.TestBroker;
  */
 class DeleteRecordsTest {
 
-    @TempDir
-    static Path dir;
-
-    static TestBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = TestBroker.start(dir.resolve("shared"));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBroker shared = new SharedBroker();
 
     @Test
     void theNewLogStartHoldsForFetchesListOffsetsSegmentsAndARestart(@TempDir Path own) throws Exception {
@@ -109,17 +95,17 @@ class DeleteRecordsTest {
 
     @Test
     void eachPartitionGetsKafkasAnswer() throws Exception {
-        broker.createTopic("dr-errors", 2, Map.of());
-        broker.createTopic("dr-compact", 1, Map.of("cleanup.policy", "compact"));
-        broker.createTopic("dr-compact-delete", 1, Map.of("cleanup.policy", "compact,delete"));
-        try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of())) {
+        shared.broker().createTopic("dr-errors", 2, Map.of());
+        shared.broker().createTopic("dr-compact", 1, Map.of("cleanup.policy", "compact"));
+        shared.broker().createTopic("dr-compact-delete", 1, Map.of("cleanup.policy", "compact,delete"));
+        try (KafkaProducer<byte[], byte[]> producer = shared.broker().producer(Map.of())) {
             for (int i = 0; i < 5; i++) {
                 producer.send(new ProducerRecord<>("dr-errors", 0, bytes("k"), bytes("v" + i))).get();
                 producer.send(new ProducerRecord<>("dr-compact", 0, bytes("k"), bytes("v" + i))).get();
                 producer.send(new ProducerRecord<>("dr-compact-delete", 0, bytes("k"), bytes("v" + i))).get();
             }
         }
-        try (Admin admin = broker.admin()) { // so that __consumer_offsets exists
+        try (Admin admin = shared.broker().admin()) { // so that __consumer_offsets exists
             admin.alterConsumerGroupOffsets("dr-group", Map.of(new TopicPartition("dr-errors", 0), new OffsetAndMetadata(0))).all().get();
         }
         for (short v = ApiKeys.DELETE_RECORDS.oldestVersion(); v <= ApiKeys.DELETE_RECORDS.latestVersion(); v++) {
@@ -142,9 +128,9 @@ class DeleteRecordsTest {
     }
 
     @Test
-    void kafkaDeleteRecordsToolPrintsEachPartitionsLowWatermarkOrError() throws Exception {
-        broker.createTopic("cli-dr", 2, Map.of());
-        try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of())) {
+    void kafkaDeleteRecordsToolPrintsEachPartitionsLowWatermarkOrError(@TempDir Path dir) throws Exception {
+        shared.broker().createTopic("cli-dr", 2, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = shared.broker().producer(Map.of())) {
             for (int i = 0; i < 4; i++) {
                 producer.send(new ProducerRecord<>("cli-dr", 0, null, bytes("v" + i))).get();
             }
@@ -152,7 +138,7 @@ class DeleteRecordsTest {
         Path json = dir.resolve("delete-records.json");
         Files.writeString(json, "{\"partitions\":[{\"topic\":\"cli-dr\",\"partition\":0,\"offset\":3},"
                 + "{\"topic\":\"cli-dr\",\"partition\":1,\"offset\":99}],\"version\":1}");
-        KafkaTools.Result r = KafkaTools.run(broker.bootstrap(), "org.apache.kafka.tools.DeleteRecordsCommand",
+        KafkaTools.Result r = KafkaTools.run(shared.broker().bootstrap(), "org.apache.kafka.tools.DeleteRecordsCommand",
                 "--offset-json-file", json.toString()).assertSuccess();
         List<String> out = r.stdout().lines().toList();
         assertEquals(List.of("Executing records delete operation", "Records delete operation completed:"), out.subList(0, 2));
@@ -200,7 +186,7 @@ class DeleteRecordsTest {
     /** Sends DeleteRecords; each answer as "topic-partition: ERROR lowWatermark", in the response's order. */
     private static List<String> send(short version, DeleteRecordsTopic... topics) throws Exception {
         DeleteRecordsRequestData data = new DeleteRecordsRequestData().setTimeoutMs(5000).setTopics(List.of(topics));
-        try (RawClient raw = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient raw = new RawClient("127.0.0.1", shared.broker().port())) {
             DeleteRecordsResponse response = raw.roundTrip(new DeleteRecordsRequest.Builder(data).build(version));
             return response.data().topics().stream().flatMap((DeleteRecordsResponseData.DeleteRecordsTopicResult t) ->
                     t.partitions().stream().map(p -> t.name() + "-" + p.partitionIndex() + ": "

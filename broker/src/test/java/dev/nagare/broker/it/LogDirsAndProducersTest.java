@@ -29,13 +29,13 @@ import org.apache.kafka.common.requests.DescribeLogDirsRequest;
 import org.apache.kafka.common.requests.DescribeLogDirsResponse;
 import org.apache.kafka.common.requests.DescribeProducersRequest;
 import org.apache.kafka.common.requests.DescribeProducersResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.nagare.broker.testing.KafkaTools;
 import dev.nagare.broker.testing.RawClient;
+import dev.nagare.broker.testing.SharedBroker;
 import dev.nagare.broker.testing.TestBroker;
 
 /**
@@ -45,29 +45,15 @@ import dev.nagare.broker.testing.TestBroker;
  */
 class LogDirsAndProducersTest {
 
-    @TempDir
-    static Path dir;
-
-    static TestBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = TestBroker.start(dir.resolve("shared"));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedBroker shared = new SharedBroker();
 
     @Test
     void describeLogDirsGivesEachPartitionsSizeNoLagAndTheDisksSpace() throws Exception {
-        broker.createTopic("logdirs", 2, Map.of());
+        shared.broker().createTopic("logdirs", 2, Map.of());
         produceFiveBatches("logdirs", 0);
-        Path logDir = dir.resolve("shared").toAbsolutePath();
-        try (Admin admin = broker.admin()) {
+        Path logDir = shared.broker().dataDir().toAbsolutePath();
+        try (Admin admin = shared.broker().admin()) {
             Map<String, LogDirDescription> dirs = admin.describeLogDirs(List.of(1)).allDescriptions().get().get(1);
             assertEquals(List.of(logDir.toString()), List.copyOf(dirs.keySet()));
             LogDirDescription d = dirs.get(logDir.toString());
@@ -83,11 +69,11 @@ class LogDirsAndProducersTest {
 
     @Test
     void describeLogDirsLeavesOutWhatThisNodeDoesNotHaveAndGivesNoSpaceBeforeV4() throws Exception {
-        broker.createTopic("logdirs-some", 1, Map.of());
+        shared.broker().createTopic("logdirs-some", 1, Map.of());
         DescribeLogDirsRequestData data = new DescribeLogDirsRequestData().setTopics(new DescribeLogDirsRequestData.DescribableLogDirTopicCollection(List.of(
                 new DescribableLogDirTopic().setTopic("logdirs-some").setPartitions(List.of(0, 9)),
                 new DescribableLogDirTopic().setTopic("logdirs-nope").setPartitions(List.of(0))).iterator()));
-        try (RawClient raw = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient raw = new RawClient("127.0.0.1", shared.broker().port())) {
             for (short v = 1; v <= 4; v++) {
                 DescribeLogDirsResponse r = raw.roundTrip(new DescribeLogDirsRequest.Builder(data.duplicate()).build(v));
                 DescribeLogDirsResponseData.DescribeLogDirsResult only = r.data().results().get(0);
@@ -102,15 +88,15 @@ class LogDirsAndProducersTest {
 
     @Test
     void kafkaLogDirsToolPrintsTheLogDirectoryAsJson() throws Exception {
-        broker.createTopic("cli-logdirs", 1, Map.of());
+        shared.broker().createTopic("cli-logdirs", 1, Map.of());
         produceFiveBatches("cli-logdirs", 0);
-        KafkaTools.Result r = KafkaTools.run(broker.bootstrap(), "org.apache.kafka.tools.LogDirsCommand",
+        KafkaTools.Result r = KafkaTools.run(shared.broker().bootstrap(), "org.apache.kafka.tools.LogDirsCommand",
                 "--describe", "--topic-list", "cli-logdirs,cli-logdirs-nope").assertSuccess();
         assertEquals(List.of("Querying brokers for log directories information",
                 "Received log directory information from brokers 1",
                 "{\"brokers\":[{\"broker\":1,\"logDirs\":[{\"partitions\":[{\"partition\":\"cli-logdirs-0\",\"size\":350,"
                         + "\"offsetLag\":0,\"isFuture\":false}],\"error\":null,\"logDir\":\""
-                        + dir.resolve("shared").toAbsolutePath() + "\"}]}],\"version\":1}"),
+                        + shared.broker().dataDir().toAbsolutePath() + "\"}]}],\"version\":1}"),
                 r.stdout().lines().toList());
     }
 
@@ -132,11 +118,11 @@ class LogDirsAndProducersTest {
 
     @Test
     void describeProducersAnswersUnknownTopicsAndPartitionsAsKafkaDoes() throws Exception {
-        broker.createTopic("producers-known", 1, Map.of());
+        shared.broker().createTopic("producers-known", 1, Map.of());
         DescribeProducersRequestData data = new DescribeProducersRequestData();
         data.topics().add(new DescribeProducersRequestData.TopicRequest().setName("producers-known").setPartitionIndexes(List.of(0, 9)));
         data.topics().add(new DescribeProducersRequestData.TopicRequest().setName("producers-nope").setPartitionIndexes(List.of(0)));
-        try (RawClient raw = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient raw = new RawClient("127.0.0.1", shared.broker().port())) {
             DescribeProducersResponse r = raw.roundTrip(new DescribeProducersRequest.Builder(data).build((short) 0));
             assertEquals("[TopicResponse(name='producers-known', partitions=["
                     + "PartitionResponse(partitionIndex=0, errorCode=0, errorMessage=null, activeProducers=[]), "
@@ -176,7 +162,7 @@ class LogDirsAndProducersTest {
 
     /** Five batches of one record each (key "k", value "v", timestamps 1000-1004), as the peer check sent them. */
     private static void produceFiveBatches(String topic, int partition) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of())) {
+        try (KafkaProducer<byte[], byte[]> producer = shared.broker().producer(Map.of())) {
             for (int i = 0; i < 5; i++) {
                 producer.send(new ProducerRecord<>(topic, partition, 1000L + i, bytes("k"), bytes("v"))).get();
             }
