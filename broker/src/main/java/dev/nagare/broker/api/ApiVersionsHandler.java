@@ -12,7 +12,7 @@ import dev.nagare.broker.network.Request;
 /**
  * ApiVersions: the APIs and version ranges this broker implements, exactly those of {@link Apis}. A version newer
  * than ours is answered by the network layer (KIP-511). v3+ client software name and version must match Kafka's
- * pattern, else INVALID_REQUEST.
+ * pattern, else INVALID_REQUEST; v3+ also carries the {@link Features}.
  */
 final class ApiVersionsHandler implements ApiHandler {
 
@@ -27,9 +27,8 @@ final class ApiVersionsHandler implements ApiHandler {
     @Override
     public void handle(Request request) {
         ApiVersionsRequestData data = request.data();
-        ApiVersionsResponseData response = new ApiVersionsResponseData()
-                .setApiKeys(supported.duplicate())
-                .setFinalizedFeaturesEpoch(-1);
+        ApiVersionsResponseData response = new ApiVersionsResponseData().setApiKeys(supported.duplicate());
+        Features.addTo(response);
         if (request.version() >= 3 && !(SOFTWARE.matcher(data.clientSoftwareName()).matches()
                 && SOFTWARE.matcher(data.clientSoftwareVersion()).matches())) {
             response.setErrorCode(Errors.INVALID_REQUEST.code());

@@ -43,6 +43,7 @@ public final class Apis {
         register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(partitions, cluster.nodeId()));
         register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(partitions));
         register(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(partitions, cluster.nodeId()));
+        registerTopicOperations(partitions, cluster.nodeId());
         GroupHandlers group = new GroupHandlers(groups, cluster);
         register(ApiKeys.FIND_COORDINATOR, group::findCoordinator);
         register(ApiKeys.JOIN_GROUP, group::joinGroup);
@@ -56,6 +57,15 @@ public final class Apis {
         register(ApiKeys.OFFSET_COMMIT, offsets::offsetCommit);
         register(ApiKeys.OFFSET_FETCH, offsets::offsetFetch);
         register(ApiKeys.OFFSET_DELETE, offsets::offsetDelete);
+    }
+
+    /** Issue 7's partition, record, log-dir, producer and feature operations. */
+    private void registerTopicOperations(PartitionManager partitions, int nodeId) {
+        register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(partitions, nodeId));
+        register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions));
+        register(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(partitions));
+        register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(partitions));
+        register(ApiKeys.UPDATE_FEATURES, new UpdateFeaturesHandler(nodeId));
     }
 
     private void register(ApiKeys key, ApiHandler handler) {

@@ -14,6 +14,7 @@ import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.Topic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,7 @@ public final class PartitionManager {
         this.topics = topics;
         this.logs = logs;
         for (TopicInfo topic : topics.all()) {
-            openPartitions(topic);
+            openPartitions(topic, 0);
         }
     }
 
@@ -121,9 +122,43 @@ public final class PartitionManager {
     /** Creates a validated topic: its metadata first, then its logs. */
     public synchronized TopicInfo createTopic(NewTopic topic) {
         TopicInfo info = topics.create(topic.name(), topic.partitions(), topic.configs());
-        openPartitions(info);
+        openPartitions(info, 0);
         log.info("Created topic {} with {} partition(s), id {}", info.name(), info.partitions(), info.id());
         return info;
+    }
+
+    /**
+     * Checks that {@code name} exists and that {@code count} is more partitions than it has, with Kafka's messages;
+     * returns the topic as it is now.
+     *
+     * @throws UnknownTopicOrPartitionException no such topic
+     * @throws InvalidPartitionsException       {@code count} is not an increase
+     */
+    public TopicInfo validatePartitionIncrease(String name, int count) {
+        TopicInfo topic = topics.get(name).orElseThrow(() -> new UnknownTopicOrPartitionException((String) null)); // no message, as Kafka
+        if (count == topic.partitions()) {
+            throw new InvalidPartitionsException("Topic already has " + count + " partition(s).");
+        }
+        if (count < topic.partitions()) {
+            throw new InvalidPartitionsException("The topic " + name + " currently has " + topic.partitions()
+                    + " partition(s); " + count + " would not be an increase.");
+        }
+        return topic;
+    }
+
+    /**
+     * Grows a topic to {@code count} partitions (CreatePartitions), checked again here against the topic as it is
+     * under this object's lock: the new count is persisted first, then the new partitions' logs are created; the
+     * existing partitions are untouched.
+     *
+     * @throws UnknownTopicOrPartitionException, InvalidPartitionsException as {@link #validatePartitionIncrease}
+     */
+    public synchronized TopicInfo addPartitions(String name, int count) {
+        TopicInfo topic = validatePartitionIncrease(name, count);
+        TopicInfo grown = topics.update(new TopicInfo(name, topic.id(), count, topic.configs()));
+        openPartitions(grown, topic.partitions());
+        log.info("Topic {} grew from {} to {} partition(s)", name, topic.partitions(), count);
+        return grown;
     }
 
     /** Deletes a topic: its metadata first (so it is gone at once for clients), then its logs. */
@@ -138,10 +173,11 @@ public final class PartitionManager {
         return info;
     }
 
-    private void openPartitions(TopicInfo topic) {
+    /** Opens (creating) the logs of partitions {@code from} up to the topic's count. */
+    private void openPartitions(TopicInfo topic, int from) {
         var logConfig = TopicConfigs.logConfig(topic.configs(), config);
-        List<Partition> opened = new ArrayList<>(topic.partitions());
-        for (int p = 0; p < topic.partitions(); p++) {
+        List<Partition> opened = new ArrayList<>(topic.partitions() - from);
+        for (int p = from; p < topic.partitions(); p++) {
             TopicPartition tp = new TopicPartition(topic.name(), p);
             Log l = logs.getOrCreate(tp, logConfig);
             opened.add(new Partition(tp, topic.id(), l));
