@@ -209,6 +209,9 @@ public final class BrokerConfig {
     private final Set<String> unknownKeys;
     private final Set<String> ignoredKafkaKeys;
     private final Map<String, String> rawKafkaValues;
+    /** The dynamic layers (AlterConfigs), raw strings, keys Nagare does not know included: this broker's, then the cluster default. */
+    private final Map<String, String> dynamicBroker;
+    private final Map<String, String> dynamicDefault;
 
     /**
      * Parses and validates.
@@ -235,7 +238,59 @@ public final class BrokerConfig {
         this.unknownKeys = Collections.unmodifiableSet(unknown);
         this.ignoredKafkaKeys = Collections.unmodifiableSet(ignored);
         this.rawKafkaValues = Collections.unmodifiableMap(rawKafka);
+        this.dynamicBroker = Map.of();
+        this.dynamicDefault = Map.of();
         validateCrossKeys();
+    }
+
+    private BrokerConfig(BrokerConfig statics, Map<String, Object> values, Map<String, String> dynamicBroker,
+                         Map<String, String> dynamicDefault) {
+        this.values = Collections.unmodifiableMap(values);
+        this.explicitlySet = statics.explicitlySet;
+        this.unknownKeys = statics.unknownKeys;
+        this.ignoredKafkaKeys = statics.ignoredKafkaKeys;
+        this.rawKafkaValues = statics.rawKafkaValues;
+        this.dynamicBroker = Collections.unmodifiableMap(new LinkedHashMap<>(dynamicBroker));
+        this.dynamicDefault = Collections.unmodifiableMap(new LinkedHashMap<>(dynamicDefault));
+    }
+
+    /**
+     * This broker's static configuration with these dynamic layers over it, as Kafka resolves them: this broker's
+     * dynamic value, else the cluster-wide dynamic default, else the static value, else the default. Keys Nagare does
+     * not declare are kept in the layers (Kafka accepts them) but change nothing.
+     *
+     * @throws ConfigException naming the key of the first wrong value
+     */
+    public BrokerConfig withDynamic(Map<String, String> perBroker, Map<String, String> clusterDefault) {
+        Map<String, String> merged = new LinkedHashMap<>(explicitlySet);
+        for (Map<String, String> layer : List.of(clusterDefault, perBroker)) {
+            layer.forEach((k, v) -> {
+                if (DEFINITION.names().contains(k)) {
+                    merged.put(k, v);
+                }
+            });
+        }
+        return new BrokerConfig(this, DEFINITION.parse(merged), perBroker, clusterDefault);
+    }
+
+    /** This broker's dynamic configs (raw). */
+    public Map<String, String> dynamicBrokerValues() {
+        return dynamicBroker;
+    }
+
+    /** The cluster-wide dynamic defaults (raw). */
+    public Map<String, String> dynamicDefaultValues() {
+        return dynamicDefault;
+    }
+
+    /** The statically given values (file and overrides) of the keys Nagare declares. */
+    public Map<String, String> staticValues() {
+        return explicitlySet;
+    }
+
+    /** True for a broker key Apache Kafka defines (whether or not Nagare honours it). */
+    public static boolean isKafkaKey(String key) {
+        return KAFKA_KEYS.contains(key) || DEFINITION.names().contains(key);
     }
 
     private void validateCrossKeys() {
@@ -393,22 +448,10 @@ public final class BrokerConfig {
         return hours < 0 ? -1 : hours * 3_600_000L;
     }
 
-    /** The key retention.ms's broker default comes from. */
-    public String retentionMsSource() {
-        if (isSet(LOG_RETENTION_MS)) {
-            return LOG_RETENTION_MS;
-        }
-        return isSet(LOG_RETENTION_MINUTES) ? LOG_RETENTION_MINUTES : LOG_RETENTION_HOURS;
-    }
-
     /** log.roll.ms, else .hours. */
     public long rollMs() {
         Long ms = (Long) values.get(LOG_ROLL_MS);
         return ms != null ? ms : (Integer) values.get(LOG_ROLL_HOURS) * 3_600_000L;
-    }
-
-    public String rollMsSource() {
-        return isSet(LOG_ROLL_MS) ? LOG_ROLL_MS : LOG_ROLL_HOURS;
     }
 
     public long rollJitterMs() {
