@@ -105,6 +105,14 @@ public final class BrokerConfig {
     /** Where {@link #HTTP_LISTENERS} serves by default (and where {@code nagare lag} looks for the status). */
     public static final String DEFAULT_HTTP_LISTENERS = "http://127.0.0.1:8080";
 
+    /** Kafka's check of a gzip level: -1 (the codec's default) or 1 to 9. */
+    static final ConfigDef.Validator GZIP_LEVEL = (name, value) -> {
+        int level = (Integer) value;
+        if (level != -1 && (level < 1 || level > 9)) {
+            throw new ConfigException(name, value, "Value must be between 1 and 9 or equal to -1");
+        }
+    };
+
     /** Every key Nagare honours. */
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(NODE_ID, Type.INT, 1, atLeast(0), HIGH, "The id of this node.")
@@ -158,7 +166,7 @@ public final class BrokerConfig {
             .define(COMPRESSION_TYPE, Type.STRING, "producer",
                     ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), HIGH,
                     "The compression of stored batches; producer keeps what the producer sent.")
-            .define(COMPRESSION_GZIP_LEVEL, Type.INT, -1, MEDIUM, "gzip level.")
+            .define(COMPRESSION_GZIP_LEVEL, Type.INT, -1, GZIP_LEVEL, MEDIUM, "gzip level.")
             .define(COMPRESSION_LZ4_LEVEL, Type.INT, 9, between(1, 17), MEDIUM, "lz4 level.")
             .define(COMPRESSION_ZSTD_LEVEL, Type.INT, 3, between(-131072, 22), MEDIUM, "zstd level.")
             .define(MIN_INSYNC_REPLICAS, Type.INT, 1, atLeast(1), HIGH, "Accepted; meaningful once there are replicas.")

@@ -52,7 +52,7 @@ public final class TopicConfigs {
                 BrokerConfig.LOG_CLEANUP_POLICY);
         def("compression.type", Type.STRING, ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"),
                 TopicConfig.COMPRESSION_TYPE_DOC, BrokerConfig.COMPRESSION_TYPE);
-        def("compression.gzip.level", Type.INT, null, TopicConfig.COMPRESSION_GZIP_LEVEL_DOC, BrokerConfig.COMPRESSION_GZIP_LEVEL);
+        def("compression.gzip.level", Type.INT, BrokerConfig.GZIP_LEVEL, TopicConfig.COMPRESSION_GZIP_LEVEL_DOC, BrokerConfig.COMPRESSION_GZIP_LEVEL);
         def("compression.lz4.level", Type.INT, between(1, 17), LZ4_LEVEL_DOC, BrokerConfig.COMPRESSION_LZ4_LEVEL);
         def("compression.zstd.level", Type.INT, between(-131072, 22), TopicConfig.COMPRESSION_ZSTD_LEVEL_DOC, BrokerConfig.COMPRESSION_ZSTD_LEVEL);
         def("delete.retention.ms", Type.LONG, atLeast(0), TopicConfig.DELETE_RETENTION_MS_DOC,

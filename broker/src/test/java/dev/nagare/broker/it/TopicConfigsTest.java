@@ -107,6 +107,8 @@ class TopicConfigsTest {
                     "compression.type=foo", "Invalid value foo for configuration compression.type: String must be one of: "
                             + "uncompressed, zstd, lz4, snappy, gzip, producer",
                     "cleanup.policy=foo", "Invalid value foo for configuration cleanup.policy: String must be one of: compact, delete",
+                    "compression.gzip.level=50", "Invalid value 50 for configuration compression.gzip.level: "
+                            + "Value must be between 1 and 9 or equal to -1",
                     "min.insync.replicas=0", "Invalid value 0 for configuration min.insync.replicas: Value must be at least 1",
                     "max.compaction.lag.ms=100", "conflict topic config setting min.compaction.lag.ms (5000) > max.compaction.lag.ms (100)");
             for (Map.Entry<String, String> e : expected.entrySet()) {
@@ -115,13 +117,11 @@ class TopicConfigsTest {
                 assertInstanceOf(InvalidConfigurationException.class, t, e.getKey());
                 assertEquals(e.getValue(), t.getMessage(), e.getKey());
             }
-            Throwable append = alterFails(admin, topic("cfg-invalid"), op("retention.ms", "5", OpType.APPEND));
-            assertInstanceOf(InvalidConfigurationException.class, append);
-            assertEquals("Can't APPEND to key retention.ms because its type is not LIST.", append.getMessage());
+            assertError(InvalidConfigurationException.class, "Can't APPEND to key retention.ms because its type is not LIST.",
+                    alterFails(admin, topic("cfg-invalid"), op("retention.ms", "5", OpType.APPEND)));
 
-            Throwable missing = alterFails(admin, topic("cfg-nope"), op("retention.ms", "1", OpType.SET));
-            assertInstanceOf(UnknownTopicOrPartitionException.class, missing);
-            assertEquals("The topic 'cfg-nope' does not exist.", missing.getMessage());
+            assertError(UnknownTopicOrPartitionException.class, "The topic 'cfg-nope' does not exist.",
+                    alterFails(admin, topic("cfg-nope"), op("retention.ms", "1", OpType.SET)));
 
             admin.incrementalAlterConfigs(Map.of(topic("cfg-invalid"), List.of(op("retention.ms", "1000", OpType.SET))),
                     new AlterConfigsOptions().validateOnly(true)).all().get();
@@ -210,12 +210,10 @@ class TopicConfigsTest {
                 alter(admin, broker("1"), op("log.retention.ms", "3600000", OpType.SET), op("log.cleanup.policy", "compact", OpType.APPEND));
                 alter(admin, broker(""), op("message.max.bytes", "2000000", OpType.SET));
 
-                Throwable readOnly = alterFails(admin, broker("1"), op("log.dirs", "/tmp/x", OpType.SET));
-                assertInstanceOf(InvalidRequestException.class, readOnly);
-                assertEquals("Cannot update these configs dynamically: Set(log.dirs)", readOnly.getMessage());
-                Throwable wrong = alterFails(admin, broker("1"), op("log.segment.bytes", "10", OpType.SET));
-                assertInstanceOf(InvalidRequestException.class, wrong);
-                assertEquals("Invalid value 10 for configuration log.segment.bytes: Value must be at least 1048576", wrong.getMessage());
+                assertError(InvalidRequestException.class, "Cannot update these configs dynamically: Set(log.dirs)",
+                        alterFails(admin, broker("1"), op("log.dirs", "/tmp/x", OpType.SET)));
+                assertError(InvalidRequestException.class, "Invalid value 10 for configuration log.segment.bytes: Value must be at least 1048576",
+                        alterFails(admin, broker("1"), op("log.segment.bytes", "10", OpType.SET)));
             }
             for (int run = 0; run < 2; run++) {
                 try (Admin admin = b.admin()) {
@@ -303,9 +301,8 @@ class TopicConfigsTest {
             alter(admin, loggers, op("dev.nagare.broker.partition.PartitionManager", null, OpType.DELETE));
             assertEquals(before.get("root").value(), describe(admin, loggers).get("dev.nagare.broker.partition.PartitionManager").value());
 
-            Throwable unknown = alterFails(admin, loggers, op("no.such.logger", "DEBUG", OpType.SET));
-            assertInstanceOf(InvalidConfigurationException.class, unknown);
-            assertEquals("Logger no.such.logger does not exist!", unknown.getMessage());
+            assertError(InvalidConfigurationException.class, "Logger no.such.logger does not exist!",
+                    alterFails(admin, loggers, op("no.such.logger", "DEBUG", OpType.SET)));
             Throwable root = alterFails(admin, loggers, op("root", null, OpType.DELETE));
             assertEquals("Removing the log level of the root logger is not allowed", root.getMessage());
             Throwable append = alterFails(admin, loggers, op("root", "INFO", OpType.APPEND));
@@ -343,6 +340,11 @@ class TopicConfigsTest {
     private static Throwable alterFails(Admin admin, ConfigResource resource, AlterConfigOp... ops) {
         return assertThrows(ExecutionException.class,
                 () -> admin.incrementalAlterConfigs(Map.of(resource, List.of(ops))).all().get()).getCause();
+    }
+
+    private static void assertError(Class<? extends Throwable> type, String message, Throwable error) {
+        assertInstanceOf(type, error);
+        assertEquals(message, error.getMessage());
     }
 
     private static Map<String, ConfigEntry> describe(Admin admin, ConfigResource resource) throws Exception {
