@@ -24,6 +24,7 @@ import dev.nagare.broker.lag.LagCalculator;
 import dev.nagare.broker.lag.LagMonitor;
 import dev.nagare.broker.lag.LagService;
 import dev.nagare.broker.metadata.ClusterView;
+import dev.nagare.broker.metadata.DynamicConfigFile;
 import dev.nagare.broker.metrics.BrokerMetrics;
 import dev.nagare.broker.metrics.LagServiceMetrics;
 import dev.nagare.broker.metadata.NodeIdentity;
@@ -91,15 +92,17 @@ public final class Broker implements AutoCloseable {
         Files.createDirectories(logDir);
         NodeIdentity identity = NodeIdentity.loadOrCreate(logDir, config.nodeId());
         TopicRegistry topics = new TopicRegistry(logDir);
+        DynamicConfigFile.Layers dynamic = DynamicConfigFile.load(logDir);
+        BrokerConfig current = config.withDynamic(dynamic.perBroker(), dynamic.clusterDefault());
         BrokerMetrics metrics = new BrokerMetrics();
-        LogManager logs = LogManager.open(logDir, tp -> logConfigFor(topics, config, tp), time,
+        LogManager logs = LogManager.open(logDir, tp -> logConfigFor(topics, current, tp), time,
                 config.retentionCheckIntervalMs(), cleanerConfig(config), metrics.fsyncs());
         NetworkServer network = null;
         CoordinatorRuntime groups = null;
         WebServer web = null;
         LagService lagService = null;
         try {
-            PartitionManager partitions = new PartitionManager(config, topics, logs);
+            PartitionManager partitions = new PartitionManager(current, topics, logs);
             ProducerIdAllocator producerIds = new ProducerIdAllocator(logDir.resolve(TopicRegistry.METADATA_DIR));
             ClusterView cluster = new ClusterView(identity);
             groups = new CoordinatorRuntime(partitions, time);

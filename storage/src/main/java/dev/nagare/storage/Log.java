@@ -110,7 +110,9 @@ public final class Log {
      * Idempotent producer batches are checked against the producer state: a retry of one of the last 5 batches
      * returns its original offsets with {@code duplicate=true} and writes nothing. A new segment is rolled first
      * when the batches would take the active one past {@code segment.bytes}, when {@code segment.ms} has passed
-     * (see the class comment) or when an index is full.
+     * (see the class comment) or when an index is full. When the log's {@code compression.type} is a codec and a
+     * batch was sent with another, the batch is re-compressed first ({@link Recompression}), as Kafka does, and the
+     * re-compressed batch is checked again (its size may now exceed {@code max.message.bytes}).
      *
      * @throws org.apache.kafka.common.errors.CorruptRecordException         bad CRC, truncated batch, wrong magic
      * @throws org.apache.kafka.common.InvalidRecordException                base offset not 0, control batch from a client,
@@ -128,6 +130,10 @@ public final class Log {
         LogConfig cfg = config;
         long now = time.milliseconds();
         AppendValidator.Validated valid = AppendValidator.validate(records, cfg, now, topicPartition);
+        if (cfg.compression().isPresent() && Recompression.needed(valid.batches(), cfg.compression().get())) {
+            records = Recompression.apply(valid.batches(), cfg.compression().get());
+            valid = AppendValidator.validate(records, cfg, now, topicPartition);
+        }
         boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
         lock.lock();
         try {

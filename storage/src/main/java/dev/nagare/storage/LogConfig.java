@@ -1,5 +1,8 @@
 package dev.nagare.storage;
 
+import java.util.Optional;
+
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.TimestampType;
 
 /**
@@ -19,6 +22,9 @@ import org.apache.kafka.common.record.TimestampType;
  * @param flushIntervalMessages    1 means every append is fsynced before it is acknowledged (group commit)
  * @param fileDeleteDelayMs        how long a deleted segment's files stay (renamed {@code .deleted}) for reads in flight
  * @param cleanup                  delete and/or compact, and the compaction settings
+ * @param compression              {@code compression.type}: the codec (and level) every stored batch must have; a batch
+ *                                 sent with another one is re-compressed on append ({@link Recompression}); empty for
+ *                                 {@code producer}, which stores batches as they were sent
  */
 public record LogConfig(
         int segmentBytes,
@@ -33,7 +39,17 @@ public record LogConfig(
         long timestampAfterMaxMs,
         long flushIntervalMessages,
         long fileDeleteDelayMs,
-        CleanupPolicy cleanup) {
+        CleanupPolicy cleanup,
+        Optional<Compression> compression) {
+
+    /** A log that keeps the producer's compression. */
+    public LogConfig(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes, int indexIntervalBytes,
+                     int segmentIndexBytes, int maxMessageBytes, TimestampType timestampType, long timestampBeforeMaxMs,
+                     long timestampAfterMaxMs, long flushIntervalMessages, long fileDeleteDelayMs, CleanupPolicy cleanup) {
+        this(segmentBytes, segmentMs, retentionMs, retentionBytes, indexIntervalBytes, segmentIndexBytes,
+                maxMessageBytes, timestampType, timestampBeforeMaxMs, timestampAfterMaxMs, flushIntervalMessages,
+                fileDeleteDelayMs, cleanup, Optional.empty());
+    }
 
     /** A log with {@code cleanup.policy=delete} ({@link CleanupPolicy#DELETE}). */
     public LogConfig(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes, int indexIntervalBytes,
@@ -48,14 +64,14 @@ public record LogConfig(
     public static LogConfig defaults() {
         return new LogConfig(1024 * 1024 * 1024, 7 * 24 * 3600_000L, 7 * 24 * 3600_000L, -1L, 4096,
                 10 * 1024 * 1024, 1024 * 1024 + 12, TimestampType.CREATE_TIME, Long.MAX_VALUE, 3600_000L,
-                Long.MAX_VALUE, 60_000L, CleanupPolicy.DELETE);
+                Long.MAX_VALUE, 60_000L, CleanupPolicy.DELETE, Optional.empty());
     }
 
     /** This config with another cleanup policy. */
     public LogConfig withCleanup(CleanupPolicy policy) {
         return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, indexIntervalBytes,
                 segmentIndexBytes, maxMessageBytes, timestampType, timestampBeforeMaxMs, timestampAfterMaxMs,
-                flushIntervalMessages, fileDeleteDelayMs, policy);
+                flushIntervalMessages, fileDeleteDelayMs, policy, compression);
     }
 
     /**

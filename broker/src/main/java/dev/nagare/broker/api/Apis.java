@@ -44,6 +44,9 @@ public final class Apis {
         register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(partitions));
         register(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(partitions, cluster.nodeId()));
         registerTopicOperations(partitions, cluster.nodeId());
+        AlterConfigsHandler alterConfigs = new AlterConfigsHandler(partitions, cluster.nodeId());
+        register(ApiKeys.ALTER_CONFIGS, alterConfigs::alterConfigs);
+        register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, alterConfigs::incrementalAlterConfigs);
         GroupHandlers group = new GroupHandlers(groups, cluster);
         register(ApiKeys.FIND_COORDINATOR, group::findCoordinator);
         register(ApiKeys.JOIN_GROUP, group::joinGroup);

@@ -14,6 +14,7 @@ import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
 import org.apache.kafka.common.protocol.Errors;
 
+import dev.nagare.broker.config.DescribedConfig;
 import dev.nagare.broker.config.TopicConfigs;
 import dev.nagare.broker.metadata.TopicInfo;
 import dev.nagare.broker.network.ApiHandler;
@@ -78,10 +79,10 @@ final class CreateTopicsHandler implements ApiHandler {
                     result.setTopicId(created.id());
                 }
                 if (request.version() >= 5) {
-                    for (TopicConfigs.Entry e : TopicConfigs.describe(configs, partitions.brokerConfig())) {
+                    for (DescribedConfig e : TopicConfigs.describe(configs, partitions.brokerConfig())) {
                         result.configs().add(new CreateTopicsResponseData.CreatableTopicConfigs()
                                 .setName(e.name()).setValue(e.value()).setReadOnly(false)
-                                .setConfigSource(e.source().id).setIsSensitive(false));
+                                .setConfigSource(e.source().id()).setIsSensitive(false));
                     }
                 }
             } catch (RuntimeException e) {

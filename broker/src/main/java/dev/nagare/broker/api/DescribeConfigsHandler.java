@@ -1,7 +1,6 @@
 package dev.nagare.broker.api;
 
 import java.util.List;
-import java.util.Optional;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigResource;
@@ -16,7 +15,9 @@ import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfi
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
 
-import dev.nagare.broker.config.BrokerConfig;
+import dev.nagare.broker.config.BrokerLoggers;
+import dev.nagare.broker.config.DescribedConfig;
+import dev.nagare.broker.config.DynamicBrokerConfig;
 import dev.nagare.broker.config.TopicConfigs;
 import dev.nagare.broker.metadata.TopicInfo;
 import dev.nagare.broker.network.ApiHandler;
@@ -24,9 +25,11 @@ import dev.nagare.broker.network.Request;
 import dev.nagare.broker.partition.PartitionManager;
 
 /**
- * DescribeConfigs for topics (every topic config with its value, source and synonyms: topic override, static broker
- * config, default) and for this broker (every key Nagare honours; static or default). Synonyms and documentation
- * only when asked.
+ * DescribeConfigs as a single Kafka broker answers it: a TOPIC (every topic config with its value, source and
+ * synonyms: topic override, this broker's dynamic value, the cluster-wide dynamic default, static broker config,
+ * default), the BROKER by its id (every key Nagare honours, read-only unless it may change at run time) or by the
+ * empty name (the cluster-wide dynamic defaults), and BROKER_LOGGER (every logger's level). Synonyms and
+ * documentation only when asked.
  */
 final class DescribeConfigsHandler implements ApiHandler {
 
@@ -47,10 +50,19 @@ final class DescribeConfigsHandler implements ApiHandler {
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             try {
                 ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
-                switch (type) {
-                    case TOPIC -> describeTopic(resource, data, result);
-                    case BROKER -> describeBroker(resource, data, result);
+                List<DescribedConfig> configs = switch (type) {
+                    case TOPIC -> describeTopic(resource.resourceName());
+                    case BROKER -> describeBroker(resource.resourceName());
+                    case BROKER_LOGGER -> {
+                        checkBrokerId(resource.resourceName(), false);
+                        yield BrokerLoggers.describe();
+                    }
                     default -> throw new InvalidRequestException("Unsupported resource type " + type + " in DescribeConfigs");
+                };
+                for (DescribedConfig c : configs) {
+                    if (wanted(resource.configurationKeys(), c.name())) {
+                        result.configs().add(toResult(c, data));
+                    }
                 }
             } catch (RuntimeException e) {
                 result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
@@ -61,56 +73,38 @@ final class DescribeConfigsHandler implements ApiHandler {
         request.respond(response);
     }
 
-    private void describeTopic(DescribeConfigsRequestData.DescribeConfigsResource resource,
-                               DescribeConfigsRequestData data, DescribeConfigsResult result) {
-        Topic.validate(resource.resourceName());
-        Optional<TopicInfo> topic = partitions.topics().get(resource.resourceName());
-        if (topic.isEmpty()) {
-            throw new UnknownTopicOrPartitionException("The topic '" + resource.resourceName() + "' does not exist.");
-        }
-        for (TopicConfigs.Entry e : TopicConfigs.describe(topic.get().configs(), partitions.brokerConfig())) {
-            if (!wanted(resource.configurationKeys(), e.name())) {
-                continue;
-            }
-            DescribeConfigsResourceResult r = new DescribeConfigsResourceResult()
-                    .setName(e.name()).setValue(e.value()).setReadOnly(false).setIsSensitive(false)
-                    .setConfigSource(e.source().id)
-                    .setConfigType(configType(e.type()).id())
-                    .setDocumentation(data.includeDocumentation() ? e.documentation() : null);
-            if (data.includeSynonyms()) {
-                for (TopicConfigs.Synonym s : e.synonyms()) {
-                    r.synonyms().add(new DescribeConfigsSynonym().setName(s.name()).setValue(s.value()).setSource(s.source().id));
-                }
-            }
-            result.configs().add(r);
+    private List<DescribedConfig> describeTopic(String name) {
+        Topic.validate(name);
+        TopicInfo topic = partitions.topics().get(name).orElseThrow(
+                () -> new UnknownTopicOrPartitionException("The topic '" + name + "' does not exist."));
+        return TopicConfigs.describe(topic.configs(), partitions.brokerConfig());
+    }
+
+    private List<DescribedConfig> describeBroker(String name) {
+        checkBrokerId(name, true);
+        return name.isEmpty() ? DynamicBrokerConfig.describeClusterDefaults(partitions.brokerConfig())
+                : DynamicBrokerConfig.describe(partitions.brokerConfig());
+    }
+
+    private void checkBrokerId(String name, boolean emptyAllowed) {
+        if (!(emptyAllowed && name.isEmpty()) && !name.equals(String.valueOf(nodeId))) {
+            throw new InvalidRequestException("Unexpected broker id, expected " + nodeId
+                    + (emptyAllowed ? " or empty string" : "") + ", but received " + name);
         }
     }
 
-    private void describeBroker(DescribeConfigsRequestData.DescribeConfigsResource resource,
-                                DescribeConfigsRequestData data, DescribeConfigsResult result) {
-        String name = resource.resourceName();
-        if (!name.isEmpty() && !name.equals(String.valueOf(nodeId))) {
-            throw new InvalidRequestException("Unexpected broker id, expected " + nodeId + " or empty string, but received " + name);
-        }
-        BrokerConfig config = partitions.brokerConfig();
-        for (ConfigDef.ConfigKey key : BrokerConfig.DEFINITION.configKeys().values()) {
-            if (!wanted(resource.configurationKeys(), key.name)) {
-                continue;
+    private static DescribeConfigsResourceResult toResult(DescribedConfig c, DescribeConfigsRequestData data) {
+        DescribeConfigsResourceResult r = new DescribeConfigsResourceResult()
+                .setName(c.name()).setValue(c.value()).setReadOnly(c.readOnly()).setIsSensitive(c.sensitive())
+                .setConfigSource(c.source().id())
+                .setConfigType(configType(c.type()).id())
+                .setDocumentation(data.includeDocumentation() ? c.documentation() : null);
+        if (data.includeSynonyms()) {
+            for (DescribedConfig.Synonym s : c.synonyms()) {
+                r.synonyms().add(new DescribeConfigsSynonym().setName(s.name()).setValue(s.value()).setSource(s.source().id()));
             }
-            Object value = config.value(key.name);
-            TopicConfigs.Source source = config.isSet(key.name) ? TopicConfigs.Source.STATIC_BROKER_CONFIG
-                    : TopicConfigs.Source.DEFAULT_CONFIG;
-            String text = value == null ? null : ConfigDef.convertToString(value, key.type);
-            DescribeConfigsResourceResult r = new DescribeConfigsResourceResult()
-                    .setName(key.name).setValue(text).setReadOnly(true).setIsSensitive(false)
-                    .setConfigSource(source.id)
-                    .setConfigType(configType(key.type).id())
-                    .setDocumentation(data.includeDocumentation() ? key.documentation : null);
-            if (data.includeSynonyms()) {
-                r.synonyms().add(new DescribeConfigsSynonym().setName(key.name).setValue(text).setSource(source.id));
-            }
-            result.configs().add(r);
         }
+        return r;
     }
 
     private static boolean wanted(List<String> keys, String name) {
@@ -118,6 +112,9 @@ final class DescribeConfigsHandler implements ApiHandler {
     }
 
     private static DescribeConfigsResponse.ConfigType configType(ConfigDef.Type type) {
+        if (type == null) {
+            return DescribeConfigsResponse.ConfigType.UNKNOWN;
+        }
         return switch (type) {
             case BOOLEAN -> DescribeConfigsResponse.ConfigType.BOOLEAN;
             case STRING -> DescribeConfigsResponse.ConfigType.STRING;

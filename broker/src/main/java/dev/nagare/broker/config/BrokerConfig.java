@@ -105,6 +105,14 @@ public final class BrokerConfig {
     /** Where {@link #HTTP_LISTENERS} serves by default (and where {@code nagare lag} looks for the status). */
     public static final String DEFAULT_HTTP_LISTENERS = "http://127.0.0.1:8080";
 
+    /** Kafka's check of a gzip level: -1 (the codec's default) or 1 to 9. */
+    static final ConfigDef.Validator GZIP_LEVEL = (name, value) -> {
+        int level = (Integer) value;
+        if (level != -1 && (level < 1 || level > 9)) {
+            throw new ConfigException(name, value, "Value must be between 1 and 9 or equal to -1");
+        }
+    };
+
     /** Every key Nagare honours. */
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(NODE_ID, Type.INT, 1, atLeast(0), HIGH, "The id of this node.")
@@ -158,7 +166,7 @@ public final class BrokerConfig {
             .define(COMPRESSION_TYPE, Type.STRING, "producer",
                     ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), HIGH,
                     "The compression of stored batches; producer keeps what the producer sent.")
-            .define(COMPRESSION_GZIP_LEVEL, Type.INT, -1, MEDIUM, "gzip level.")
+            .define(COMPRESSION_GZIP_LEVEL, Type.INT, -1, GZIP_LEVEL, MEDIUM, "gzip level.")
             .define(COMPRESSION_LZ4_LEVEL, Type.INT, 9, between(1, 17), MEDIUM, "lz4 level.")
             .define(COMPRESSION_ZSTD_LEVEL, Type.INT, 3, between(-131072, 22), MEDIUM, "zstd level.")
             .define(MIN_INSYNC_REPLICAS, Type.INT, 1, atLeast(1), HIGH, "Accepted; meaningful once there are replicas.")
@@ -209,6 +217,9 @@ public final class BrokerConfig {
     private final Set<String> unknownKeys;
     private final Set<String> ignoredKafkaKeys;
     private final Map<String, String> rawKafkaValues;
+    /** The dynamic layers (AlterConfigs), raw strings, keys Nagare does not know included: this broker's, then the cluster default. */
+    private final Map<String, String> dynamicBroker;
+    private final Map<String, String> dynamicDefault;
 
     /**
      * Parses and validates.
@@ -235,7 +246,59 @@ public final class BrokerConfig {
         this.unknownKeys = Collections.unmodifiableSet(unknown);
         this.ignoredKafkaKeys = Collections.unmodifiableSet(ignored);
         this.rawKafkaValues = Collections.unmodifiableMap(rawKafka);
+        this.dynamicBroker = Map.of();
+        this.dynamicDefault = Map.of();
         validateCrossKeys();
+    }
+
+    private BrokerConfig(BrokerConfig statics, Map<String, Object> values, Map<String, String> dynamicBroker,
+                         Map<String, String> dynamicDefault) {
+        this.values = Collections.unmodifiableMap(values);
+        this.explicitlySet = statics.explicitlySet;
+        this.unknownKeys = statics.unknownKeys;
+        this.ignoredKafkaKeys = statics.ignoredKafkaKeys;
+        this.rawKafkaValues = statics.rawKafkaValues;
+        this.dynamicBroker = Collections.unmodifiableMap(new LinkedHashMap<>(dynamicBroker));
+        this.dynamicDefault = Collections.unmodifiableMap(new LinkedHashMap<>(dynamicDefault));
+    }
+
+    /**
+     * This broker's static configuration with these dynamic layers over it, as Kafka resolves them: this broker's
+     * dynamic value, else the cluster-wide dynamic default, else the static value, else the default. Keys Nagare does
+     * not declare are kept in the layers (Kafka accepts them) but change nothing.
+     *
+     * @throws ConfigException naming the key of the first wrong value
+     */
+    public BrokerConfig withDynamic(Map<String, String> perBroker, Map<String, String> clusterDefault) {
+        Map<String, String> merged = new LinkedHashMap<>(explicitlySet);
+        for (Map<String, String> layer : List.of(clusterDefault, perBroker)) {
+            layer.forEach((k, v) -> {
+                if (DEFINITION.names().contains(k)) {
+                    merged.put(k, v);
+                }
+            });
+        }
+        return new BrokerConfig(this, DEFINITION.parse(merged), perBroker, clusterDefault);
+    }
+
+    /** This broker's dynamic configs (raw). */
+    public Map<String, String> dynamicBrokerValues() {
+        return dynamicBroker;
+    }
+
+    /** The cluster-wide dynamic defaults (raw). */
+    public Map<String, String> dynamicDefaultValues() {
+        return dynamicDefault;
+    }
+
+    /** The statically given values (file and overrides) of the keys Nagare declares. */
+    public Map<String, String> staticValues() {
+        return explicitlySet;
+    }
+
+    /** True for a broker key Apache Kafka defines (whether or not Nagare honours it). */
+    public static boolean isKafkaKey(String key) {
+        return KAFKA_KEYS.contains(key) || DEFINITION.names().contains(key);
     }
 
     private void validateCrossKeys() {
@@ -393,22 +456,10 @@ public final class BrokerConfig {
         return hours < 0 ? -1 : hours * 3_600_000L;
     }
 
-    /** The key retention.ms's broker default comes from. */
-    public String retentionMsSource() {
-        if (isSet(LOG_RETENTION_MS)) {
-            return LOG_RETENTION_MS;
-        }
-        return isSet(LOG_RETENTION_MINUTES) ? LOG_RETENTION_MINUTES : LOG_RETENTION_HOURS;
-    }
-
     /** log.roll.ms, else .hours. */
     public long rollMs() {
         Long ms = (Long) values.get(LOG_ROLL_MS);
         return ms != null ? ms : (Integer) values.get(LOG_ROLL_HOURS) * 3_600_000L;
-    }
-
-    public String rollMsSource() {
-        return isSet(LOG_ROLL_MS) ? LOG_ROLL_MS : LOG_ROLL_HOURS;
     }
 
     public long rollJitterMs() {

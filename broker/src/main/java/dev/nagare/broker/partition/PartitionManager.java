@@ -37,7 +37,8 @@ public final class PartitionManager {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionManager.class);
 
-    private final BrokerConfig config;
+    /** The broker configuration with its dynamic values; replaced by {@link #reconfigure}. */
+    private volatile BrokerConfig config;
     private final TopicRegistry topics;
     private final LogManager logs;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
@@ -112,7 +113,7 @@ public final class PartitionManager {
                     + " cannot be reached because only 1 broker(s) are registered.");
         }
         try {
-            TopicConfigs.validate(configs);
+            TopicConfigs.validate(configs, config);
         } catch (ConfigException e) {
             throw new InvalidConfigurationException(e.getMessage());
         }
@@ -171,6 +172,41 @@ public final class PartitionManager {
         }
         log.info("Deleted topic {} (id {})", name, info.id());
         return info;
+    }
+
+    /**
+     * Replaces a topic's config overrides (validated by the caller): persisted first, then every partition's log runs
+     * with the new settings from its next append, roll, retention check or cleaning.
+     */
+    public synchronized TopicInfo alterTopicConfigs(TopicInfo topic, Map<String, String> overrides) {
+        // Read again under the lock: the caller's copy may predate a CreatePartitions that grew the topic.
+        TopicInfo current = topics.get(topic.name())
+                .orElseThrow(() -> new UnknownTopicOrPartitionException("The topic '" + topic.name() + "' does not exist."));
+        TopicInfo updated = topics.update(new TopicInfo(current.name(), current.id(), current.partitions(), overrides));
+        applyLogConfig(updated);
+        log.info("Topic {} now overrides {}", updated.name(), updated.configs());
+        return updated;
+    }
+
+    /**
+     * Makes {@code newConfig} (this broker's configuration with new dynamic values, validated and persisted by the
+     * caller) current, and applies it at once to the log of every topic that does not override what changed.
+     */
+    public synchronized void reconfigure(BrokerConfig newConfig) {
+        config = newConfig;
+        for (TopicInfo topic : topics.all()) {
+            applyLogConfig(topic);
+        }
+    }
+
+    private void applyLogConfig(TopicInfo topic) {
+        var logConfig = TopicConfigs.logConfig(topic.configs(), config);
+        for (int p = 0; p < topic.partitions(); p++) {
+            Partition partition = partitions.get(new TopicPartition(topic.name(), p));
+            if (partition != null) {
+                partition.log().updateConfig(logConfig);
+            }
+        }
     }
 
     /** Opens (creating) the logs of partitions {@code from} up to the topic's count. */
