@@ -78,7 +78,13 @@ final class LogRecovery {
                 segments.put(base, LogSegment.open(dir, base, config.segmentIndexBytes(), base == bases.last()));
             }
             long rp = clean ? Long.MAX_VALUE : Math.max(0, recoveryPoint);
-            BatchHeader lastBatch = recoverSegments(tp, dir, segments, rp, config);
+            long totalBytes = 0;
+            for (LogSegment s : segments.values()) {
+                totalBytes += s.size();
+            }
+            int segmentCount = segments.size();
+            ScanCount scanned = new ScanCount();
+            BatchHeader lastBatch = recoverSegments(tp, dir, segments, rp, config, scanned);
             LogSegment active = segments.lastEntry().getValue();
             // After compaction the batches at the end of the segment before an empty active one may be gone: the end
             // is then the active segment's base, which was the end when it was rolled.
@@ -87,8 +93,9 @@ final class LogRecovery {
             long start = Math.min(end, Math.max(segments.firstKey(), logStartOffset));
             long trusted = Math.min(rp, end);
             ProducerStateTable producers = restoreProducerState(dir, segments, trusted, end);
-            if (!clean) {
-                LOG.info("Recovered {}: log end {}, {} segments, scanned from {}", tp, end, segments.size(), trusted);
+            if (!clean || scanned.segments > 0) {
+                LOG.info("Recovered {}: log end {}, scanned {} of {} segments ({} of {} bytes) from offset {}",
+                        tp, end, scanned.segments, segmentCount, scanned.bytes, totalBytes, trusted);
             }
             return new Log(tp, dir, config, time, hooks, segments, producers, end, lastEpoch, start, trusted);
         } catch (IOException e) {
@@ -131,7 +138,8 @@ final class LogRecovery {
      * returns the header of the log's last batch (null when the log is empty).
      */
     private static BatchHeader recoverSegments(TopicPartition tp, Path dir, ConcurrentSkipListMap<Long, LogSegment> segments,
-                                               long recoveryPoint, LogConfig config) throws IOException {
+                                               long recoveryPoint, LogConfig config, ScanCount scanned)
+            throws IOException {
         Long scanFrom = recoveryPoint == Long.MAX_VALUE ? null : segments.floorKey(recoveryPoint);
         if (recoveryPoint != Long.MAX_VALUE && scanFrom == null) {
             scanFrom = segments.firstKey();
@@ -148,6 +156,8 @@ final class LogRecovery {
                 }
                 continue;
             }
+            scanned.segments++;
+            scanned.bytes += s.size();
             LogSegment.RecoveryResult r = s.recover(config.indexIntervalBytes());
             if (r.truncatedBytes() > 0) {
                 LOG.warn("{}: truncated {} bytes of torn or corrupt batches at the end of {}", tp, r.truncatedBytes(), s);
@@ -168,6 +178,12 @@ final class LogRecovery {
             }
         }
         return last;
+    }
+
+    /** What {@link #recoverSegments} read batch by batch, for the start-up log line. Loading thread only. */
+    private static final class ScanCount {
+        int segments;
+        long bytes;
     }
 
     /** The last batch of the segments before {@code s} (the active segment is empty). */

@@ -1,0 +1,346 @@
+package dev.nagare.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Load with latency for bench/compare.sh: {@code producers} producers (each its own {@link KafkaProducer}, so its
+ * own connection) send records at a fixed total rate (or as fast as they can) for a fixed time, while one group-less
+ * consumer in the same JVM, assigned every partition and positioned at the end beforehand, reads them back. Each
+ * record's value starts with the {@link System#nanoTime()} of its {@code send()}, so the end-to-end latency (send →
+ * the consumer's poll returns it) is measured on one clock, in microseconds.
+ *
+ * <pre>java -cp ... dev.nagare.bench.LatencyLoad BOOTSTRAP TOPIC RATE SECONDS [key=value ...]</pre>
+ *
+ * <ul>
+ *   <li>{@code RATE}: records/s over all producers; 0 = unthrottled (each producer sends as fast as its buffer
+ *       takes records: a throughput test).</li>
+ *   <li>{@code size=100} record value bytes; {@code acks=1}; {@code producers=1};
+ *       {@code warmup=2} seconds of records left out of the latency figures;
+ *       {@code spread=0}: 1 sends record k to partition k mod partitions (every partition busy), 0 leaves it to the
+ *       client's default partitioner;</li>
+ *   <li>{@code idleConnections=0}: before producing, opens that many plain TCP connections, each does one
+ *       ApiVersions exchange and then stays idle until the end (the broker must keep them open);</li>
+ *   <li>{@code idle=0}: after the load, keeps the consumer polling (nothing produced) for that many seconds and
+ *       reports the CPU seconds the broker process ({@code brokerPid}, from {@code /proc/PID/stat}, {@code clkTck}
+ *       ticks per second, default 100) used meanwhile;</li>
+ *   <li>{@code consume=1}: 0 runs no consumer (a pure throughput test: no latency figures);</li>
+ *   <li>{@code p.KEY=VALUE}, {@code c.KEY=VALUE}: extra producer / consumer properties.</li>
+ * </ul>
+ *
+ * <p>Prints {@code key value} lines: {@code sent acked send_errors received missing seconds acked_rec_s acked_mb_s
+ * lat_avg_ms lat_p50_ms lat_p99_ms lat_p999_ms lat_max_ms}, and with the options above
+ * {@code idle_conns_open idle_conns_failed idle_cpu_s}. Exits 1 when a send failed, a record was not received
+ * within 30 s of the end, or an idle connection was refused or closed.
+ */
+public final class LatencyLoad {
+    private static final int MAX_SAMPLES = 50_000_000;
+
+    private LatencyLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 4) {
+            System.err.println("usage: LatencyLoad BOOTSTRAP TOPIC RATE SECONDS [key=value...]");
+            System.exit(2);
+        }
+        String bootstrap = args[0];
+        String topic = args[1];
+        long rate = Long.parseLong(args[2]);
+        double seconds = Double.parseDouble(args[3]);
+        Map<String, String> o = new HashMap<>();
+        Properties extraP = new Properties();
+        Properties extraC = new Properties();
+        for (int i = 4; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            String k = args[i].substring(0, eq);
+            String v = args[i].substring(eq + 1);
+            if (k.startsWith("p.")) {
+                extraP.put(k.substring(2), v);
+            } else if (k.startsWith("c.")) {
+                extraC.put(k.substring(2), v);
+            } else {
+                o.put(k, v);
+            }
+        }
+        int size = Math.max(8, Integer.parseInt(o.getOrDefault("size", "100")));
+        String acks = o.getOrDefault("acks", "1");
+        int producers = Integer.parseInt(o.getOrDefault("producers", "1"));
+        double warmup = Double.parseDouble(o.getOrDefault("warmup", "2"));
+        boolean spread = o.getOrDefault("spread", "0").equals("1");
+        int idleConnections = Integer.parseInt(o.getOrDefault("idleConnections", "0"));
+        double idle = Double.parseDouble(o.getOrDefault("idle", "0"));
+        long brokerPid = Long.parseLong(o.getOrDefault("brokerPid", "0"));
+        int clkTck = Integer.parseInt(o.getOrDefault("clkTck", "100"));
+        boolean consume = !o.getOrDefault("consume", "1").equals("0");
+        boolean failed = false;
+
+        List<SocketChannel> idleConns = new ArrayList<>();
+        int idleFailed = 0;
+        if (idleConnections > 0) {
+            String[] hp = bootstrap.split(",")[0].split(":");
+            InetSocketAddress addr = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
+            for (int i = 0; i < idleConnections; i++) {
+                try {
+                    idleConns.add(apiVersionsExchange(addr, i));
+                } catch (IOException e) {
+                    idleFailed++;
+                    if (idleFailed == 1) {
+                        System.err.println("idle connection " + i + " failed: " + e);
+                    }
+                }
+            }
+        }
+
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cp.putAll(extraC);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp);
+        List<TopicPartition> tps = new ArrayList<>();
+        for (PartitionInfo pi : consumer.partitionsFor(topic, Duration.ofSeconds(60))) {
+            tps.add(new TopicPartition(pi.topic(), pi.partition()));
+        }
+        int partitions = tps.size();
+        if (consume) {
+            consumer.assign(tps);
+            consumer.seekToEnd(tps);
+            for (TopicPartition tp : tps) {
+                consumer.position(tp, Duration.ofSeconds(60)); // resolve the end now, before anything is sent
+            }
+        } else {
+            consumer.close();
+        }
+
+        AtomicLong sent = new AtomicLong();
+        AtomicLong acked = new AtomicLong();
+        AtomicLong sendErrors = new AtomicLong();
+        long start = System.nanoTime();
+        long durationNs = (long) (seconds * 1e9);
+        long warmupEnd = start + (long) (warmup * 1e9);
+        List<Thread> senders = new ArrayList<>();
+        List<KafkaProducer<byte[], byte[]>> clients = new ArrayList<>();
+        for (int i = 0; i < producers; i++) {
+            Properties pp = new Properties();
+            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            pp.put(ProducerConfig.ACKS_CONFIG, acks);
+            pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            pp.put(ProducerConfig.CLIENT_ID_CONFIG, "latency-load-" + i);
+            pp.putAll(extraP);
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp);
+            clients.add(producer);
+            int index = i;
+            double perProducer = rate / (double) producers;
+            Thread t = new Thread(() -> produce(producer, topic, index, producers, partitions, spread, size,
+                    perProducer, start, durationNs, sent, acked, sendErrors), "producer-" + i);
+            senders.add(t);
+        }
+        senders.forEach(Thread::start);
+
+        int[] micros = new int[(int) Math.min(MAX_SAMPLES, rate > 0 ? rate * (long) Math.ceil(seconds) + 1000 : MAX_SAMPLES / 10)];
+        int samples = 0;
+        long received = 0;
+        long end = start + durationNs;
+        long lastData = System.nanoTime();
+        boolean producing = true;
+        long flushedAt = 0;
+        while (!consume) {
+            for (Thread t : senders) {
+                t.join();
+            }
+            clients.forEach(KafkaProducer::flush);
+            flushedAt = System.nanoTime();
+            break;
+        }
+        while (consume) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                long now = System.nanoTime();
+                long sentAt = ByteBuffer.wrap(r.value()).getLong(0);
+                received++;
+                if (sentAt >= warmupEnd && samples < micros.length) {
+                    micros[samples++] = (int) Math.min(Integer.MAX_VALUE, (now - sentAt) / 1000);
+                }
+                lastData = now;
+            }
+            if (producing && senders.stream().noneMatch(Thread::isAlive)) {
+                producing = false;
+                clients.forEach(KafkaProducer::flush);
+                flushedAt = System.nanoTime();
+            }
+            if (!producing && received >= acked.get()) {
+                break;
+            }
+            if (!producing && System.nanoTime() - Math.max(lastData, end) > 30_000_000_000L) {
+                break;
+            }
+        }
+        double produceSeconds = (flushedAt - start) / 1e9; // until every record sent was acknowledged
+        clients.forEach(KafkaProducer::close);
+
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        out.put("sent", Long.toString(sent.get()));
+        out.put("acked", Long.toString(acked.get()));
+        out.put("send_errors", Long.toString(sendErrors.get()));
+        if (consume) {
+            out.put("received", Long.toString(received));
+            out.put("missing", Long.toString(Math.max(0, acked.get() - received)));
+        }
+        out.put("seconds", String.format("%.2f", produceSeconds));
+        out.put("acked_rec_s", String.format("%.0f", acked.get() / produceSeconds));
+        out.put("acked_mb_s", String.format("%.2f", acked.get() * (double) size / 1e6 / produceSeconds));
+        int[] lat = Arrays.copyOf(micros, samples);
+        Arrays.sort(lat);
+        if (samples > 0) {
+            out.put("lat_avg_ms", String.format("%.3f", Arrays.stream(lat).asLongStream().sum() / (double) samples / 1000));
+            out.put("lat_p50_ms", ms(lat, 0.50));
+            out.put("lat_p99_ms", ms(lat, 0.99));
+            out.put("lat_p999_ms", ms(lat, 0.999));
+            out.put("lat_max_ms", String.format("%.3f", lat[samples - 1] / 1000.0));
+        }
+        failed |= sendErrors.get() > 0 || consume && acked.get() > received;
+
+        if (idle > 0 && consume) {
+            long c0 = brokerPid > 0 ? cpuTicks(brokerPid) : 0;
+            long idleEnd = System.nanoTime() + (long) (idle * 1e9);
+            long stray = 0;
+            while (System.nanoTime() < idleEnd) {
+                stray += consumer.poll(Duration.ofMillis(500)).count();
+            }
+            long c1 = brokerPid > 0 ? cpuTicks(brokerPid) : 0;
+            if (brokerPid > 0) {
+                out.put("idle_cpu_s", String.format("%.2f", (c1 - c0) / (double) clkTck));
+            }
+            if (stray > 0) {
+                System.err.println(stray + " records arrived while idle");
+            }
+        }
+        if (consume) {
+            consumer.close();
+        }
+        if (idleConnections > 0) {
+            int open = 0;
+            for (SocketChannel ch : idleConns) {
+                if (stillOpen(ch)) {
+                    open++;
+                }
+                ch.close();
+            }
+            out.put("idle_conns_open", Integer.toString(open));
+            out.put("idle_conns_failed", Integer.toString(idleConnections - open));
+            failed |= open < idleConnections;
+        }
+        out.forEach((k, v) -> System.out.println(k + " " + v));
+        System.exit(failed ? 1 : 0);
+    }
+
+    private static void produce(KafkaProducer<byte[], byte[]> producer, String topic, int index, int producers,
+                                int partitions, boolean spread, int size, double rate, long start, long durationNs,
+                                AtomicLong sent, AtomicLong acked, AtomicLong errors) {
+        long n = 0;
+        long next = index;
+        while (true) {
+            long now = System.nanoTime();
+            if (now - start >= durationNs) {
+                return;
+            }
+            long due = rate > 0 ? (long) ((now - start) / 1e9 * rate) + 1 - n : 1;
+            if (due <= 0) {
+                LockSupport.parkNanos(50_000);
+                continue;
+            }
+            for (long k = 0; k < due; k++) {
+                byte[] value = new byte[size];
+                ByteBuffer.wrap(value).putLong(0, System.nanoTime());
+                Integer partition = spread ? (int) (next % partitions) : null;
+                next += producers;
+                producer.send(new ProducerRecord<>(topic, partition, null, value), (md, e) -> {
+                    if (e == null) {
+                        acked.incrementAndGet();
+                    } else if (errors.incrementAndGet() <= 3) {
+                        System.err.println("send failed: " + e);
+                    }
+                });
+                sent.incrementAndGet();
+                n++;
+            }
+        }
+    }
+
+    private static String ms(int[] sorted, double q) {
+        int i = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+        return String.format("%.3f", sorted[Math.max(0, i)] / 1000.0);
+    }
+
+    /** Opens a connection and does one ApiVersions v0 exchange on it (header v1, client id "idle-N"). */
+    private static SocketChannel apiVersionsExchange(InetSocketAddress addr, int n) throws IOException {
+        SocketChannel ch = SocketChannel.open(addr);
+        byte[] clientId = ("idle-" + n).getBytes(StandardCharsets.UTF_8);
+        ByteBuffer req = ByteBuffer.allocate(4 + 10 + clientId.length);
+        req.putInt(10 + clientId.length).putShort((short) 18).putShort((short) 0).putInt(n)
+                .putShort((short) clientId.length).put(clientId).flip();
+        while (req.hasRemaining()) {
+            ch.write(req);
+        }
+        ByteBuffer len = ByteBuffer.allocate(4);
+        readFully(ch, len);
+        ByteBuffer body = ByteBuffer.allocate(len.getInt(0));
+        readFully(ch, body);
+        if (body.getInt(0) != n) {
+            throw new IOException("ApiVersions answered with correlation id " + body.getInt(0) + ", expected " + n);
+        }
+        return ch;
+    }
+
+    private static void readFully(SocketChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            if (ch.read(b) < 0) {
+                throw new IOException("connection closed by the broker");
+            }
+        }
+    }
+
+    /** True when the broker has not closed the connection (a non-blocking read finds no end of stream). */
+    private static boolean stillOpen(SocketChannel ch) {
+        try {
+            ch.configureBlocking(false);
+            return ch.read(ByteBuffer.allocate(1)) == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+}
