@@ -538,6 +538,16 @@ public final class Log {
         }
     }
 
+    /**
+     * Writes the active segment's index entries to disk. The checkpoint calls it after reading the recovery point and
+     * before writing it, so that after a crash the entries below a checkpointed recovery point are on disk and
+     * recovery can start reading there instead of at the segment's first byte ({@link LogSegment#recover}). Any
+     * thread; a few dirty pages at most, since the indexes are sparse.
+     */
+    public void syncActiveIndexes() {
+        end.segment().syncIndexes();
+    }
+
     /** fsyncs everything written so far (the rolled segments' indexes too) and advances the recovery point. */
     public void flush() {
         synchronized (flushLock) {

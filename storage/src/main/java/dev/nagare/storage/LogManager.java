@@ -271,7 +271,9 @@ public final class LogManager implements Closeable {
             Map<TopicPartition, Long> recovery = new HashMap<>();
             Map<TopicPartition, Long> starts = new HashMap<>();
             for (Log log : logs.values()) {
-                recovery.put(log.topicPartition(), log.recoveryPoint());
+                long recoveryPoint = log.recoveryPoint();
+                log.syncActiveIndexes(); // the index entries below it, before it is written (LogSegment#recover)
+                recovery.put(log.topicPartition(), recoveryPoint);
                 starts.put(log.topicPartition(), log.logStartOffset());
             }
             try {

@@ -316,26 +316,40 @@ final class LogSegment {
         return last;
     }
 
-    /** What {@link #recover} found. */
-    record RecoveryResult(long nextOffset, int truncatedBytes, BatchHeader lastBatch) {
+    /**
+     * What {@link #recover} found.
+     *
+     * @param scannedBytes the bytes read batch by batch (from the resume point, or from 0)
+     */
+    record RecoveryResult(long nextOffset, int truncatedBytes, BatchHeader lastBatch, long scannedBytes) {
     }
 
     /**
-     * Checks every batch from the start (length sane, magic 2, offsets not going back, CRC), rebuilds both indexes as
-     * the batches pass, and truncates the file at the first invalid or torn batch. Log lock (or loading) only.
+     * Checks every batch (length sane, magic 2, offsets not going back, CRC) from the start — or, when
+     * {@code trustedBelow} (the checkpointed recovery point) lies inside this segment, from just after the last
+     * batch below it that the offset index names ({@link #resumeAfterTrustedEntry}) — rebuilds the indexes as the
+     * batches pass, and truncates the file at the first invalid or torn batch. Log lock (or loading) only.
      */
-    RecoveryResult recover(int indexIntervalBytes) throws IOException {
-        offsetIndex.reset();
-        timeIndex.reset();
-        maxTimestamp = RecordBatch.NO_TIMESTAMP;
-        offsetOfMaxTimestamp = baseOffset;
-        rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
-        bytesSinceLastIndexEntry = 0;
+    RecoveryResult recover(int indexIntervalBytes, long trustedBelow) throws IOException {
         long fileSize = channel.size();
         ByteBuffer scratch = BatchHeader.newScratch();
-        long pos = 0;
-        long next = baseOffset;
-        BatchHeader last = null;
+        BatchHeader last = trustedBelow > baseOffset ? resumeAfterTrustedEntry(trustedBelow, fileSize) : null;
+        long pos;
+        long next;
+        if (last != null) {
+            pos = last.position() + last.sizeInBytes();
+            next = last.nextOffset();
+        } else {
+            offsetIndex.reset();
+            timeIndex.reset();
+            maxTimestamp = RecordBatch.NO_TIMESTAMP;
+            offsetOfMaxTimestamp = baseOffset;
+            rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
+            bytesSinceLastIndexEntry = 0;
+            pos = 0;
+            next = baseOffset;
+        }
+        long scanFrom = pos;
         while (pos < fileSize) {
             BatchHeader h = BatchHeader.read(channel, pos, fileSize, scratch);
             if (h == null || !isValidBatch(h, fileSize, next)) {
@@ -359,7 +373,40 @@ final class LogSegment {
         }
         size = (int) pos;
         dirty = true;
-        return new RecoveryResult(next, truncated, last);
+        return new RecoveryResult(next, truncated, last, pos - scanFrom + truncated);
+    }
+
+    /**
+     * Where a scan after a crash may start instead of byte 0: after the batch of the last offset-index entry whose
+     * offset is below {@code trustedBelow}. That batch and every one before it were fsynced before the recovery
+     * point passed them, and the index entries naming them were synced before that recovery point was checkpointed
+     * ({@link Log#syncActiveIndexes}), so neither needs reading. The entry is checked against its batch (header and
+     * CRC); the kept index entries are those at or below it, the time index's too, and the segment's max timestamp
+     * is the last kept time entry (each entry holds the max so far, written with the offset entry). Returns that
+     * batch's header, or null to scan from 0: no usable entry, a mismatch, or a time index that had filled up.
+     */
+    private BatchHeader resumeAfterTrustedEntry(long trustedBelow, long fileSize) throws IOException {
+        int kept = offsetIndex.trustedPrefix(trustedBelow - 1, fileSize);
+        if (kept == 0) {
+            return null;
+        }
+        long[] entry = offsetIndex.entry(kept - 1);
+        BatchHeader h = BatchHeader.read(channel, entry[1], fileSize, BatchHeader.newScratch());
+        if (h == null || h.lastOffset() != entry[0] || !isValidBatch(h, fileSize, baseOffset)) {
+            return null;
+        }
+        int timeKept = timeIndex.trustedPrefix(entry[0]);
+        if (timeKept == 0 || timeIndex.wasFull(timeKept)) {
+            return null;
+        }
+        long[] maxSoFar = timeIndex.entry(timeKept - 1);
+        offsetIndex.keepFirst(kept);
+        timeIndex.keepFirst(timeKept);
+        maxTimestamp = maxSoFar[0];
+        offsetOfMaxTimestamp = maxSoFar[1];
+        rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP; // read lazily from the first batch
+        bytesSinceLastIndexEntry = h.sizeInBytes();
+        return h;
     }
 
     private boolean isValidBatch(BatchHeader h, long fileSize, long expectedAtLeast) throws IOException {
@@ -377,6 +424,12 @@ final class LogSegment {
         timeIndex.trimToValidSize();
     }
 
+    /** Writes the indexes' dirty pages to disk, not the log file. Any thread. */
+    void syncIndexes() {
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
     /** fsyncs the log file if it was written since the last flush, and the indexes when asked. Any thread. */
     void flush(boolean indexes) throws IOException {
         if (dirty) {
@@ -384,8 +437,7 @@ final class LogSegment {
             channel.force(false);
         }
         if (indexes) {
-            offsetIndex.flush();
-            timeIndex.flush();
+            syncIndexes();
         }
     }
 

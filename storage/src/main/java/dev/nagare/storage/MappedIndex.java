@@ -75,6 +75,11 @@ abstract class MappedIndex {
         return maxEntries;
     }
 
+    /** The most entries this index holds when preallocated ({@code segment.index.bytes} worth). */
+    protected final int capacityEntries() {
+        return maxIndexBytes / entrySize;
+    }
+
     /** True when no further entry fits. */
     boolean isFull() {
         return entries() >= maxEntries;
@@ -122,6 +127,25 @@ abstract class MappedIndex {
         synchronized (mapLock) {
             writable = true;
             mapFile(true);
+        }
+    }
+
+    /**
+     * After a crash: keeps the first {@code count} entries (a trusted prefix, see {@link OffsetIndex#trustedPrefix}),
+     * zeroes every slot after them so that no entry of the crashed run can be mistaken for a new one later, and lets
+     * appends continue after them, the file preallocated again. Loading thread only.
+     */
+    void keepFirst(int count) {
+        synchronized (mapLock) {
+            writable = true;
+            mapFile(false);
+            MappedByteBuffer m = mmap;
+            int kept = Math.min(count, entries);
+            byte[] zeros = new byte[4096];
+            for (int at = entryPosition(kept); at < m.capacity(); at += zeros.length) {
+                m.put(at, zeros, 0, Math.min(zeros.length, m.capacity() - at));
+            }
+            entries = kept;
         }
     }
 

@@ -47,11 +47,36 @@ final class OffsetIndex extends MappedIndex {
     /** The last entry's {@code {offset, position}}, or {@code {baseOffset, 0}} when empty. */
     long[] lastEntry() {
         int n = entries() - 1;
-        if (n < 0) {
-            return new long[] {baseOffset, 0};
-        }
+        return n < 0 ? new long[] {baseOffset, 0} : entry(n);
+    }
+
+    /** Entry {@code n} as {@code {offset, position}}. */
+    long[] entry(int n) {
         MappedByteBuffer m = buffer();
         return new long[] {baseOffset + m.getInt(entryPosition(n)), m.getInt(entryPosition(n) + 4)};
+    }
+
+    /**
+     * After a crash, the number of leading entries that can be trusted: offsets and positions strictly increasing,
+     * every position above 0 (the first entry is never at the segment's start) and inside {@code logSize}, every
+     * offset at or below {@code maxOffset}. A preallocated file of a crashed run holds zeros after its last written
+     * entry, and a page lost with the machine reads as zeros too: the prefix ends at the first such slot.
+     */
+    int trustedPrefix(long maxOffset, long logSize) {
+        MappedByteBuffer m = buffer();
+        int n = entries();
+        long previousOffset = baseOffset - 1;
+        long previousPosition = 0;
+        for (int i = 0; i < n; i++) {
+            long offset = baseOffset + m.getInt(entryPosition(i));
+            long position = m.getInt(entryPosition(i) + 4);
+            if (offset <= previousOffset || position <= previousPosition || position >= logSize || offset > maxOffset) {
+                return i;
+            }
+            previousOffset = offset;
+            previousPosition = position;
+        }
+        return n;
     }
 
     @Override

@@ -62,6 +62,41 @@ final class TimeIndex extends MappedIndex {
         return n < 0 ? baseOffset : baseOffset + buffer().getInt(entryPosition(n) + 8);
     }
 
+    /** Entry {@code n} as {@code {timestamp, offset}}. */
+    long[] entry(int n) {
+        MappedByteBuffer m = buffer();
+        return new long[] {m.getLong(entryPosition(n)), baseOffset + m.getInt(entryPosition(n) + 8)};
+    }
+
+    /**
+     * After a crash, the number of leading entries that can be trusted up to {@code maxOffset}: timestamps strictly
+     * increasing, offsets not decreasing and at or below {@code maxOffset}; an all-zero slot (preallocated, or a page
+     * lost with the machine) ends it. See {@link OffsetIndex#trustedPrefix}.
+     */
+    int trustedPrefix(long maxOffset) {
+        MappedByteBuffer m = buffer();
+        int n = entries();
+        long previousTimestamp = Long.MIN_VALUE;
+        long previousOffset = baseOffset;
+        for (int i = 0; i < n; i++) {
+            long timestamp = m.getLong(entryPosition(i));
+            int relative = m.getInt(entryPosition(i) + 8);
+            long offset = baseOffset + relative;
+            if (timestamp == 0 && relative == 0 || timestamp <= previousTimestamp || offset < previousOffset
+                    || offset > maxOffset) {
+                return i;
+            }
+            previousTimestamp = timestamp;
+            previousOffset = offset;
+        }
+        return n;
+    }
+
+    /** True when appends had stopped because the index was full (only the reserved slot left or used). */
+    boolean wasFull(int entries) {
+        return entries + 1 >= capacityEntries();
+    }
+
     @Override
     protected long keyAt(ByteBuffer m, int n) {
         return m.getLong(entryPosition(n));

@@ -194,6 +194,67 @@ class LogRecoveryTest {
         assertEquals(expected.subList(bases.get(1).intValue(), 60), readAll(reopened, bases.get(1)));
     }
 
+    /** Opens a log whose segments hold everything here (one segment), an index entry every 200 bytes. */
+    Log openOneSegment() {
+        manager = TestSupport.openManager(dir, config(1 << 20, 200), time);
+        return manager.getOrCreate(TP, config(1 << 20, 200));
+    }
+
+    /** Flips a byte inside the records of the batch holding {@code offset} (one-record batches "v0".."vN"). */
+    void corruptBatchOf(Log log, int offset) throws IOException {
+        long position = 0;
+        for (int i = 0; i < offset; i++) {
+            position += batch(time.milliseconds(), "v" + i).sizeInBytes();
+        }
+        try (RandomAccessFile f = new RandomAccessFile(lastLogFile(log).toFile(), "rw")) {
+            f.seek(position + 70);
+            int b = f.read();
+            f.seek(position + 70);
+            f.write(b ^ 0xff);
+        }
+    }
+
+    @Test
+    void aCrashReadsOnlyWhatFollowsTheLastIndexedBatchBelowTheRecoveryPoint() throws Exception {
+        Log log = openOneSegment();
+        long t0 = time.milliseconds() - 1000;
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            log.append(batch(t0 + i, "v" + i), 0);
+            expected.add(i + ":v" + i);
+        }
+        long lastBatchSize = batch(time.milliseconds(), "v59").sizeInBytes();
+        Path file = lastLogFile(log);
+        crash(45);
+        corruptBatchOf(log, 10); // below the recovery point: a scan from byte 0 would cut the log there
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(f.length() - lastBatchSize / 2); // a torn last batch, after it
+        }
+        long size = Files.size(file);
+
+        Log reopened = openOneSegment();
+        assertFalse(manager.recoveredCleanly());
+        assertEquals(59, reopened.logEndOffset(), "the torn batch after the recovery point is cut");
+        assertEquals(size - (lastBatchSize - lastBatchSize / 2), Files.size(file), "nothing before it is touched");
+        assertEquals(expected.subList(30, 59), readAll(reopened, 30), "index lookups below and above the resume point");
+        assertEquals(new AppendResult(59, 59, -1, 0, false), reopened.append(batch(time.milliseconds(), "again"), 0));
+        assertEquals(List.of("58:v58", "59:again"), readAll(reopened, 58));
+        assertEquals(50, reopened.offsetForTimestamp(t0 + 50).orElseThrow().offset(), "the time index, kept and continued");
+        assertEquals(5, reopened.offsetForTimestamp(t0 + 5).orElseThrow().offset());
+    }
+
+    @Test
+    void aRecoveryPointBeforeTheFirstIndexEntryMeansAScanFromTheStart() throws Exception {
+        Log log = openOneSegment();
+        List<String> expected = fill(log, 60);
+        crash(1);
+        corruptBatchOf(log, 10);
+
+        Log reopened = openOneSegment();
+        assertEquals(10, reopened.logEndOffset(), "read from byte 0, the corrupt batch and all after it cut");
+        assertEquals(expected.subList(0, 10), readAll(reopened, 0));
+    }
+
     @Test
     void aScannedSegmentCutShortTakesTheLaterSegmentsWithIt() throws Exception {
         Log log = open();
