@@ -131,21 +131,21 @@ abstract class MappedIndex {
     }
 
     /**
-     * After a crash: keeps the first {@code count} entries (a trusted prefix, see {@link OffsetIndex#trustedPrefix}),
-     * zeroes every slot after them so that no entry of the crashed run can be mistaken for a new one later, and lets
-     * appends continue after them, the file preallocated again. Loading thread only.
+     * After a crash: keeps the first {@code count} entries (a trusted prefix, see {@link OffsetIndex#trustedPrefix})
+     * and lets appends continue after them. The file is cut to those entries and grown back to its preallocated size,
+     * so every later slot is a hole that reads as zeros: no entry of the crashed run can be mistaken for a new one, and
+     * no page is written to clear them (writing zeros through the mapping faulted in every page of a 10 MiB index, a
+     * minute and a half for 1,000 partitions). Loading thread only.
      */
     void keepFirst(int count) {
         synchronized (mapLock) {
+            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength(Math.min((long) count * entrySize, raf.length() - raf.length() % entrySize));
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot cut index " + file, e);
+            }
             writable = true;
             mapFile(false);
-            MappedByteBuffer m = mmap;
-            int kept = Math.min(count, entries);
-            byte[] zeros = new byte[4096];
-            for (int at = entryPosition(kept); at < m.capacity(); at += zeros.length) {
-                m.put(at, zeros, 0, Math.min(zeros.length, m.capacity() - at));
-            }
-            entries = kept;
         }
     }
 
