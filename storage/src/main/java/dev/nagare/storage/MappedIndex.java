@@ -35,6 +35,8 @@ abstract class MappedIndex {
     /** Null until first use. */
     private volatile MappedByteBuffer mmap;
     private volatile int entries = -1;
+    /** {@link #entries} at the last {@link #flush}; -1 after the file was (re)mapped. */
+    private volatile int syncedEntries = -1;
     /** Entries the mapping can hold; equal to {@link #entries} once trimmed. */
     private volatile int maxEntries;
     /** True when the file is (to be) preallocated and appended to: the active segment's index. */
@@ -116,6 +118,7 @@ abstract class MappedIndex {
             MappedByteBuffer m = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, mapped);
             maxEntries = writable ? (int) (mapped / entrySize) : count;
             entries = count;
+            syncedEntries = -1;
             mmap = m;
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot map index " + file, e);
@@ -194,11 +197,16 @@ abstract class MappedIndex {
         writable = false;
     }
 
-    /** Writes the entries' dirty pages to disk. */
+    /**
+     * Writes the entries' dirty pages to disk; nothing when no entry was added since the last time (the checkpoint
+     * asks every log every minute, most of them idle).
+     */
     void flush() {
         MappedByteBuffer m = mmap;
-        if (m != null && entries > 0) {
-            m.force(0, entries * entrySize);
+        int n = entries;
+        if (m != null && n > 0 && n != syncedEntries) {
+            m.force(0, n * entrySize);
+            syncedEntries = n;
         }
     }
 
