@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.common.TopicPartition;
@@ -15,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.nagare.broker.api.Apis;
 import dev.nagare.broker.config.BrokerConfig;
+import dev.nagare.broker.config.DynamicBrokerConfig;
 import dev.nagare.broker.config.TopicConfigs;
 import dev.nagare.broker.console.ConsoleHandler;
 import dev.nagare.broker.group.CoordinatorRuntime;
@@ -92,7 +95,7 @@ public final class Broker implements AutoCloseable {
         Files.createDirectories(logDir);
         NodeIdentity identity = NodeIdentity.loadOrCreate(logDir, config.nodeId());
         TopicRegistry topics = new TopicRegistry(logDir);
-        DynamicConfigFile.Layers dynamic = DynamicConfigFile.load(logDir);
+        DynamicConfigFile.Layers dynamic = dynamicLayers(logDir, config);
         BrokerConfig current = config.withDynamic(dynamic.perBroker(), dynamic.clusterDefault());
         BrokerMetrics metrics = new BrokerMetrics();
         LogManager logs = LogManager.open(logDir, tp -> logConfigFor(topics, current, tp), time,
@@ -148,6 +151,23 @@ public final class Broker implements AutoCloseable {
             logs.close();
             throw e;
         }
+    }
+
+    /**
+     * The stored dynamic broker configs, with the cluster-wide {@code min.insync.replicas} a Kafka 4.1 cluster has
+     * from its first start (see {@link DynamicBrokerConfig#elrSafeClusterDefaults}) added and saved once.
+     */
+    private static DynamicConfigFile.Layers dynamicLayers(Path logDir, BrokerConfig config) throws IOException {
+        DynamicConfigFile.Layers dynamic = DynamicConfigFile.load(logDir);
+        Map<String, String> elrSafe = DynamicBrokerConfig.elrSafeClusterDefaults(dynamic.clusterDefault(), config);
+        if (elrSafe == null) {
+            return dynamic;
+        }
+        Map<String, String> perBroker = new HashMap<>(dynamic.perBroker());
+        perBroker.remove(BrokerConfig.MIN_INSYNC_REPLICAS);
+        DynamicConfigFile.Layers seeded = new DynamicConfigFile.Layers(perBroker, elrSafe);
+        DynamicConfigFile.save(logDir, seeded);
+        return seeded;
     }
 
     private static CleanerConfig cleanerConfig(BrokerConfig config) {

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 
@@ -42,6 +43,46 @@ public final class DynamicBrokerConfig {
             BrokerConfig.UNCLEAN_LEADER_ELECTION_ENABLE);
 
     private DynamicBrokerConfig() {
+    }
+
+    /**
+     * The dynamic layers as a Kafka 4.1 cluster has them from its first start: a cluster-wide
+     * {@code min.insync.replicas} (the static value, Kafka's default 1) and none per broker. Kafka's controller writes
+     * that default, and removes every broker-level one, when the eligible leader replicas of KIP-966 are enabled,
+     * which a new 4.1 cluster does at once; every topic then describes its {@code min.insync.replicas} as a
+     * DYNAMIC_DEFAULT_BROKER_CONFIG and {@code kafka-topics --describe} prints it among the Configs. Nagare has no
+     * replicas to elect, but answers as such a cluster does, so that tools and scripts see the same configs; see
+     * {@link #checkMinInsyncReplicas} for the changes this forbids.
+     *
+     * @return null when the layers already are so (nothing to save)
+     */
+    public static Map<String, String> elrSafeClusterDefaults(Map<String, String> clusterDefault, BrokerConfig staticConfig) {
+        if (clusterDefault.containsKey(BrokerConfig.MIN_INSYNC_REPLICAS)) {
+            return null;
+        }
+        Map<String, String> seeded = new TreeMap<>(clusterDefault);
+        seeded.put(BrokerConfig.MIN_INSYNC_REPLICAS, String.valueOf(staticConfig.intValue(BrokerConfig.MIN_INSYNC_REPLICAS)));
+        return seeded;
+    }
+
+    /**
+     * Kafka 4.1's rules for {@code min.insync.replicas} while ELR is enabled (see {@link #elrSafeClusterDefaults}):
+     * no change of it on a broker's own resource (naming it in any operation is refused, as Kafka writes a record for
+     * every named broker key), and no removal of the cluster-wide value.
+     *
+     * @param named the keys the request names: the operations' keys, or for AlterConfigs the new and the old keys
+     * @throws InvalidConfigurationException INVALID_CONFIG with Kafka's message
+     */
+    public static void checkMinInsyncReplicas(boolean clusterDefault, Set<String> named, Map<String, String> after) {
+        if (!named.contains(BrokerConfig.MIN_INSYNC_REPLICAS)) {
+            return;
+        }
+        if (!clusterDefault) {
+            throw new InvalidConfigurationException("Broker-level min.insync.replicas cannot be altered while ELR is enabled.");
+        }
+        if (!after.containsKey(BrokerConfig.MIN_INSYNC_REPLICAS)) {
+            throw new InvalidConfigurationException("Cluster-level min.insync.replicas cannot be removed while ELR is enabled.");
+        }
     }
 
     /**
