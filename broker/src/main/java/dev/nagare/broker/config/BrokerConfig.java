@@ -88,6 +88,7 @@ public final class BrokerConfig {
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
     public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
+    public static final String MAX_REQUEST_PARTITION_SIZE_LIMIT = "max.request.partition.size.limit";
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
     public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
@@ -180,6 +181,8 @@ public final class BrokerConfig {
             .define(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, Type.INT, 1000, atLeast(0), MEDIUM,
                     "The most incremental fetch sessions kept.")
             .define(FETCH_MAX_BYTES, Type.INT, 57671680, atLeast(1024), MEDIUM, "The most bytes one fetch answers.")
+            .define(MAX_REQUEST_PARTITION_SIZE_LIMIT, Type.INT, 2000, atLeast(1), LOW,
+                    "The most partitions one DescribeTopicPartitions response describes; the client asks for the rest.")
             // The group coordinator and __consumer_offsets (Kafka 4.1's defaults).
             .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, 50, atLeast(1), HIGH,
                     "The partitions of __consumer_offsets; fixed once the topic exists.")
@@ -432,6 +435,10 @@ public final class BrokerConfig {
 
     public int fetchMaxBytes() {
         return (Integer) values.get(FETCH_MAX_BYTES);
+    }
+
+    public int maxRequestPartitionSizeLimit() {
+        return (Integer) values.get(MAX_REQUEST_PARTITION_SIZE_LIMIT);
     }
 
     public int intValue(String key) {
