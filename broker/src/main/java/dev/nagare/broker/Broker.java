@@ -36,7 +36,6 @@ import dev.nagare.broker.metadata.TopicInfo;
 import dev.nagare.broker.metadata.TopicRegistry;
 import dev.nagare.broker.network.NetworkServer;
 import dev.nagare.broker.partition.PartitionManager;
-import dev.nagare.storage.CleanerConfig;
 import dev.nagare.storage.LogConfig;
 import dev.nagare.storage.LogManager;
 
@@ -99,7 +98,7 @@ public final class Broker implements AutoCloseable {
         BrokerConfig current = config.withDynamic(dynamic.perBroker(), dynamic.clusterDefault());
         BrokerMetrics metrics = new BrokerMetrics();
         LogManager logs = LogManager.open(logDir, tp -> logConfigFor(topics, current, tp), time,
-                config.retentionCheckIntervalMs(), cleanerConfig(config), metrics.fsyncs());
+                config.retentionCheckIntervalMs(), current.cleanerConfig(), metrics.fsyncs());
         NetworkServer network = null;
         CoordinatorRuntime groups = null;
         WebServer web = null;
@@ -168,12 +167,6 @@ public final class Broker implements AutoCloseable {
         DynamicConfigFile.Layers seeded = new DynamicConfigFile.Layers(perBroker, elrSafe);
         DynamicConfigFile.save(logDir, seeded);
         return seeded;
-    }
-
-    private static CleanerConfig cleanerConfig(BrokerConfig config) {
-        return new CleanerConfig((Boolean) config.value(BrokerConfig.LOG_CLEANER_ENABLE),
-                (Long) config.value(BrokerConfig.LOG_CLEANER_BACKOFF_MS),
-                (Long) config.value(BrokerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE));
     }
 
     private static LogConfig logConfigFor(TopicRegistry topics, BrokerConfig config, TopicPartition tp) {

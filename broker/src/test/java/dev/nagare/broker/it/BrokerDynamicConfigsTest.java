@@ -77,6 +77,57 @@ class BrokerDynamicConfigsTest {
         }
     }
 
+    @Test
+    void cleanerKeysAreDynamicAndWrongValuesGetKafkasAnswers() throws Exception {
+        try (Admin admin = shared.broker().admin(); RawClient raw = new RawClient("127.0.0.1", shared.broker().port())) {
+            Map<String, ConfigEntry> before = describe(admin, NODE);
+            for (String key : List.of("log.cleaner.backoff.ms", "log.cleaner.dedupe.buffer.size", "log.cleaner.threads")) {
+                assertEquals(false, before.get(key).isReadOnly(), key);
+            }
+            assertEquals("1", before.get("log.cleaner.threads").value());
+
+            assertEquals(new ApiError(Errors.INVALID_REQUEST, "Invalid value org.apache.kafka.common.config.ConfigException: Log cleaner "
+                    + "threads cannot be increased to more than double the current value 1 for configuration Invalid dynamic configuration"),
+                    legacyAlter(raw, NODE, Map.of("log.cleaner.threads", "3")));
+            assertEquals(new ApiError(Errors.INVALID_REQUEST, "requirement failed: log.cleaner.dedupe.buffer.size must be at least 1MB per cleaner thread."),
+                    legacyAlter(raw, NODE, Map.of("log.cleaner.dedupe.buffer.size", "1000")));
+            assertEquals(new ApiError(Errors.INVALID_REQUEST, "Invalid value -1 for configuration log.cleaner.backoff.ms: Value must be at least 0"),
+                    legacyAlter(raw, NODE, Map.of("log.cleaner.backoff.ms", "-1")));
+            // Kafka changes these two at run time; Nagare keeps them read-only and answers as Kafka does for its read-only keys
+            assertEquals(new ApiError(Errors.INVALID_REQUEST, "Cannot update these configs dynamically: Set(num.network.threads)"),
+                    legacyAlter(raw, NODE, Map.of("num.network.threads", "4")));
+            assertEquals(new ApiError(Errors.INVALID_REQUEST, "Cannot update these configs dynamically: Set(listeners)"),
+                    legacyAlter(raw, NODE, Map.of("listeners", "PLAINTEXT://127.0.0.1:0")));
+            assertEquals(new ApiError(Errors.INVALID_REQUEST, "Cannot update these configs dynamically: Set(log.dirs)"),
+                    legacyAlter(raw, NODE, Map.of("log.dirs", "/tmp/x")));
+        }
+    }
+
+    @Test
+    void legacyAlterConfigsReplacesTheWholeDynamicSetOfTheBroker() throws Exception {
+        try (Admin admin = shared.broker().admin(); RawClient raw = new RawClient("127.0.0.1", shared.broker().port())) {
+            assertEquals(ApiError.NONE, legacyAlter(raw, NODE, Map.of("log.cleaner.backoff.ms", "20000", "log.retention.ms", "3600000")));
+            Map<String, ConfigEntry> set = describe(admin, NODE);
+            assertEquals("20000 DYNAMIC_BROKER_CONFIG", set.get("log.cleaner.backoff.ms").value() + " " + set.get("log.cleaner.backoff.ms").source());
+            assertEquals("3600000 DYNAMIC_BROKER_CONFIG", set.get("log.retention.ms").value() + " " + set.get("log.retention.ms").source());
+
+            assertEquals(ApiError.NONE, legacyAlter(raw, NODE, Map.of("log.retention.ms", "7200000")));
+            Map<String, ConfigEntry> replaced = describe(admin, NODE);
+            assertEquals("15000 DEFAULT_CONFIG", replaced.get("log.cleaner.backoff.ms").value() + " " + replaced.get("log.cleaner.backoff.ms").source(),
+                    "a key left out of the new set is removed");
+            assertEquals("7200000 DYNAMIC_BROKER_CONFIG", replaced.get("log.retention.ms").value() + " " + replaced.get("log.retention.ms").source());
+
+            assertEquals(ApiError.NONE, legacyAlter(raw, NODE, Map.of()));
+            assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, describe(admin, NODE).get("log.retention.ms").source());
+        }
+    }
+
+    private static Map<String, ConfigEntry> describe(Admin admin, ConfigResource resource) throws Exception {
+        Map<String, ConfigEntry> byName = new java.util.TreeMap<>();
+        admin.describeConfigs(List.of(resource)).all().get().get(resource).entries().forEach(e -> byName.put(e.name(), e));
+        return byName;
+    }
+
     private record Result(int exitCode, String stdout) {
     }
 
