@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.common.TopicPartition;
@@ -15,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.nagare.broker.api.Apis;
 import dev.nagare.broker.config.BrokerConfig;
+import dev.nagare.broker.config.DynamicBrokerConfig;
 import dev.nagare.broker.config.TopicConfigs;
 import dev.nagare.broker.console.ConsoleHandler;
 import dev.nagare.broker.group.CoordinatorRuntime;
@@ -33,7 +36,6 @@ import dev.nagare.broker.metadata.TopicInfo;
 import dev.nagare.broker.metadata.TopicRegistry;
 import dev.nagare.broker.network.NetworkServer;
 import dev.nagare.broker.partition.PartitionManager;
-import dev.nagare.storage.CleanerConfig;
 import dev.nagare.storage.LogConfig;
 import dev.nagare.storage.LogManager;
 
@@ -92,11 +94,11 @@ public final class Broker implements AutoCloseable {
         Files.createDirectories(logDir);
         NodeIdentity identity = NodeIdentity.loadOrCreate(logDir, config.nodeId());
         TopicRegistry topics = new TopicRegistry(logDir);
-        DynamicConfigFile.Layers dynamic = DynamicConfigFile.load(logDir);
+        DynamicConfigFile.Layers dynamic = dynamicLayers(logDir, config);
         BrokerConfig current = config.withDynamic(dynamic.perBroker(), dynamic.clusterDefault());
         BrokerMetrics metrics = new BrokerMetrics();
         LogManager logs = LogManager.open(logDir, tp -> logConfigFor(topics, current, tp), time,
-                config.retentionCheckIntervalMs(), cleanerConfig(config), metrics.fsyncs());
+                config.retentionCheckIntervalMs(), current.cleanerConfig(), metrics.fsyncs());
         NetworkServer network = null;
         CoordinatorRuntime groups = null;
         WebServer web = null;
@@ -150,10 +152,21 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    private static CleanerConfig cleanerConfig(BrokerConfig config) {
-        return new CleanerConfig((Boolean) config.value(BrokerConfig.LOG_CLEANER_ENABLE),
-                (Long) config.value(BrokerConfig.LOG_CLEANER_BACKOFF_MS),
-                (Long) config.value(BrokerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE));
+    /**
+     * The stored dynamic broker configs, with the cluster-wide {@code min.insync.replicas} a Kafka 4.1 cluster has
+     * from its first start (see {@link DynamicBrokerConfig#elrSafeClusterDefaults}) added and saved once.
+     */
+    private static DynamicConfigFile.Layers dynamicLayers(Path logDir, BrokerConfig config) throws IOException {
+        DynamicConfigFile.Layers dynamic = DynamicConfigFile.load(logDir);
+        Map<String, String> elrSafe = DynamicBrokerConfig.elrSafeClusterDefaults(dynamic.clusterDefault(), config);
+        if (elrSafe == null) {
+            return dynamic;
+        }
+        Map<String, String> perBroker = new HashMap<>(dynamic.perBroker());
+        perBroker.remove(BrokerConfig.MIN_INSYNC_REPLICAS);
+        DynamicConfigFile.Layers seeded = new DynamicConfigFile.Layers(perBroker, elrSafe);
+        DynamicConfigFile.save(logDir, seeded);
+        return seeded;
     }
 
     private static LogConfig logConfigFor(TopicRegistry topics, BrokerConfig config, TopicPartition tp) {

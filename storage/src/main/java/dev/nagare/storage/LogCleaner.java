@@ -9,7 +9,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -42,9 +50,19 @@ import org.slf4j.LoggerFactory;
  * redone), never run ahead. The earliest tombstone horizon is kept in memory only: after a restart, tombstones wait for
  * the next cleaning that new data triggers.
  *
- * <p>Thread-safe: passes ({@link #runOnce}) are serialized on this object's monitor, which owns the {@link OffsetMap};
- * normally the {@code nagare-log-cleaner} thread of {@link LogManager} runs them. {@link #forget} and {@link #stop}
- * may be called from any thread.
+ * <h2>Threads</h2>
+ * With {@code log.cleaner.threads} N above 1, a pass hands the logs due to N {@code nagare-log-cleaner-N} threads,
+ * most dirty first, and waits for them; each cleaning takes a key map of {@code log.cleaner.dedupe.buffer.size / N}
+ * bytes (Kafka's split) from a pool of N. With one thread the pass cleans on the calling thread. Unlike Kafka's
+ * cleaner threads, which each loop on their own, passes stay whole: a log is cleaned at most once per pass and the
+ * next pass starts {@code log.cleaner.backoff.ms} after the slowest cleaning of this one ended.
+ *
+ * <p>Thread-safe: passes ({@link #runOnce}) are serialized on this object's monitor, which owns the pool of
+ * {@link OffsetMap}s and the worker threads; normally the {@code nagare-log-cleaner} thread of {@link LogManager}
+ * runs them. A new {@link CleanerConfig} ({@link #reconfigure}, any thread) is taken by the next pass: the maps and
+ * threads are then made anew. {@link #forget} and {@link #stop} may be called from any thread; a log's checkpoint
+ * entry and tombstone horizon are concurrent maps written under {@link #checkpointLock}, since cleanings of
+ * different logs may end at the same time.
  */
 final class LogCleaner {
     private static final Logger LOG = LoggerFactory.getLogger(LogCleaner.class);
@@ -65,15 +83,19 @@ final class LogCleaner {
 
     private final Path checkpointFile;
     private final Time time;
-    private final CleanerConfig config;
+    private volatile CleanerConfig config;
     private final Map<TopicPartition, Long> firstDirty;
     /** The earliest delete horizon of the tombstones each log's last cleaning kept. */
     private final Map<TopicPartition, Long> tombstoneHorizons = new ConcurrentHashMap<>();
     /** Serializes checkpoint writes with {@link #forget}, so a deleted log's entry never comes back. */
     private final Object checkpointLock = new Object();
     private volatile boolean stopping;
-    /** Created on the first cleaning; guarded by this. */
-    private OffsetMap map;
+    /** The config the maps and workers below were made for; guarded by this. */
+    private CleanerConfig poolConfig;
+    /** Key maps not in use, at most one per thread, created when first needed; guarded by this between passes. */
+    private final BlockingQueue<OffsetMap> maps = new LinkedBlockingQueue<>();
+    /** The worker threads when there is more than one; guarded by this. */
+    private ExecutorService workers;
 
     LogCleaner(Path logDir, Time time, CleanerConfig config) {
         this.checkpointFile = logDir.resolve(FileNames.CLEANER_CHECKPOINT);
@@ -84,6 +106,11 @@ final class LogCleaner {
 
     CleanerConfig config() {
         return config;
+    }
+
+    /** Takes effect at the next pass (see the class comment). Any thread. */
+    void reconfigure(CleanerConfig newConfig) {
+        config = newConfig;
     }
 
     /**
@@ -108,19 +135,27 @@ final class LogCleaner {
             }
         }
         due.sort(Comparator.comparingDouble(Assessment::dirtyRatio).reversed());
-        List<CleaningResult> results = new ArrayList<>();
+        preparePool();
+        List<Future<CleaningResult>> cleanings = new ArrayList<>();
         for (Assessment a : due) {
-            if (stopping) {
-                break;
-            }
+            cleanings.add(workers == null ? CompletableFuture.completedFuture(cleanQuietly(a)) : workers.submit(() -> cleanQuietly(a)));
+        }
+        List<CleaningResult> results = new ArrayList<>();
+        for (int i = 0; i < cleanings.size(); i++) {
             try {
-                CleaningResult r = clean(a);
+                CleaningResult r = cleanings.get(i).get();
                 if (r != null) {
                     results.add(r);
                 }
-            } catch (KafkaStorageException e) {
-                LOG.error("Cleaning of {} failed", a.log().topicPartition(), e);
-                failure = failure == null ? e : failure;
+            } catch (ExecutionException e) {
+                LOG.error("Cleaning of {} failed", due.get(i).log().topicPartition(), e.getCause());
+                if (failure == null) {
+                    failure = e.getCause() instanceof KafkaStorageException k ? k
+                            : new KafkaStorageException("Cleaning of " + due.get(i).log().topicPartition() + " failed", e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping = true;
             }
         }
         if (failure != null) {
@@ -172,14 +207,60 @@ final class LogCleaner {
                 horizon != null && horizon <= now);
     }
 
+    /**
+     * Under this object's monitor: the maps and worker threads for the current config, made anew when it changed
+     * since the last pass.
+     */
+    private void preparePool() {
+        CleanerConfig c = config;
+        if (c.equals(poolConfig)) {
+            return;
+        }
+        if (poolConfig != null) {
+            LOG.info("Log cleaner reconfigured: {} thread(s), {} bytes of key map each, {} ms between passes",
+                    c.threads(), c.dedupeBytesPerThread(), c.backoffMs());
+        }
+        maps.clear();
+        shutdownWorkers();
+        if (c.threads() > 1) {
+            AtomicInteger n = new AtomicInteger();
+            workers = Executors.newFixedThreadPool(c.threads(), r -> {
+                Thread t = new Thread(r, "nagare-log-cleaner-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        poolConfig = c;
+    }
+
+    private void shutdownWorkers() {
+        if (workers != null) {
+            workers.shutdown();
+            workers = null;
+        }
+    }
+
+    /** One cleaning with a key map of the pool; null when skipped because the cleaner is stopping. */
+    private CleaningResult cleanQuietly(Assessment a) {
+        if (stopping) {
+            return null;
+        }
+        OffsetMap map = maps.poll();
+        if (map == null) {
+            map = new OffsetMap(poolConfig.dedupeBytesPerThread());
+        }
+        try {
+            return clean(a, map);
+        } finally {
+            maps.offer(map);
+        }
+    }
+
     /** One cleaning; null when it was aborted (log closed or deleted, cleaner stopping). */
-    private CleaningResult clean(Assessment a) {
+    private CleaningResult clean(Assessment a, OffsetMap map) {
         Log log = a.log();
         TopicPartition tp = log.topicPartition();
         long started = time.milliseconds();
-        if (map == null) {
-            map = new OffsetMap(config.dedupeBufferBytes());
-        }
         Compaction compaction = new Compaction(log, map, a.firstDirty(), a.firstUncleanable(), started, () -> stopping);
         try {
             CleaningResult r = compaction.run();
@@ -229,6 +310,11 @@ final class LogCleaner {
     /** Makes a pass in progress stop at its next batch read; later passes do nothing. Any thread. */
     void stop() {
         stopping = true;
+    }
+
+    /** Ends the worker threads; after {@link #stop} and once no pass runs any more. */
+    synchronized void close() {
+        shutdownWorkers();
     }
 
     /** Under {@link #checkpointLock}. */

@@ -64,6 +64,10 @@ public final class LogManager implements Closeable {
     private final ScheduledExecutorService maintenance;
     private final LogCleaner cleaner;
     private final ScheduledExecutorService cleanerThread;
+    /** Which scheduled pass of the cleaner thread is the current one; guarded by this. */
+    private long cleanerGeneration;
+    /** True while the cleaner thread runs a pass (which schedules the next itself); guarded by this. */
+    private boolean cleanerPassRunning;
     private final Object checkpointLock = new Object();
     private final LogHooks hooks;
     private volatile boolean closed;
@@ -222,9 +226,54 @@ public final class LogManager implements Closeable {
         maintenance.scheduleWithFixedDelay(() -> safely("file deletion", deleter::runDue), DELETE_CHECK_INTERVAL_MS,
                 DELETE_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
         if (cleaner.config().enabled()) {
-            long backoff = Math.max(1, cleaner.config().backoffMs());
-            cleanerThread.scheduleWithFixedDelay(() -> safely("cleaner", this::runCleaner), backoff, backoff,
-                    TimeUnit.MILLISECONDS);
+            scheduleCleaner(cleaner.config().backoffMs());
+        }
+    }
+
+    /**
+     * The next pass of the cleaner thread, {@code backoffMs} from now; each pass schedules the one after it. A pass
+     * scheduled before the latest call finds its generation outdated and does nothing.
+     */
+    private synchronized void scheduleCleaner(long backoffMs) {
+        if (closed) {
+            return;
+        }
+        long generation = ++cleanerGeneration;
+        cleanerThread.schedule(() -> cleanerPass(generation), Math.max(1, backoffMs), TimeUnit.MILLISECONDS);
+    }
+
+    private void cleanerPass(long generation) {
+        synchronized (this) {
+            if (generation != cleanerGeneration) {
+                return;
+            }
+            cleanerPassRunning = true;
+        }
+        try {
+            safely("cleaner", this::runCleaner);
+        } finally {
+            synchronized (this) {
+                cleanerPassRunning = false;
+                scheduleCleaner(cleaner.config().backoffMs());
+            }
+        }
+    }
+
+    /**
+     * Applies new {@code log.cleaner.*} settings at run time, as Kafka's dynamic broker configs do: a new backoff at
+     * once (the pass now waiting is rescheduled from now), a new key-map size or thread count from the next pass on
+     * (see {@link LogCleaner}). Whether the cleaner thread runs ({@code enabled}) is fixed at start, as in Kafka.
+     */
+    public synchronized void reconfigureCleaner(CleanerConfig newConfig) {
+        CleanerConfig old = cleaner.config();
+        CleanerConfig applied = new CleanerConfig(old.enabled(), newConfig.backoffMs(), newConfig.dedupeBufferBytes(),
+                newConfig.threads());
+        if (applied.equals(old)) {
+            return;
+        }
+        cleaner.reconfigure(applied);
+        if (old.enabled() && old.backoffMs() != applied.backoffMs() && !cleanerPassRunning) {
+            scheduleCleaner(applied.backoffMs());
         }
     }
 
@@ -358,6 +407,7 @@ public final class LogManager implements Closeable {
             if (!cleanerThread.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("The log cleaner did not stop within 30 s");
             }
+            cleaner.close();
             if (!maintenance.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("Log maintenance did not stop within 30 s");
             }

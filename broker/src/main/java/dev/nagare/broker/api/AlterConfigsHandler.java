@@ -151,6 +151,14 @@ final class AlterConfigsHandler {
         Map<String, String> changed = c.replacement != null ? c.replacement
                 : ConfigOps.apply(layer, c.ops, DynamicBrokerConfig::isList,
                 DynamicBrokerConfig::defaultValue);
+        Set<String> named = new HashSet<>();
+        if (c.replacement != null) {
+            named.addAll(c.replacement.keySet());
+            named.addAll(layer.keySet());
+        } else {
+            c.ops.forEach(op -> named.add(op.name()));
+        }
+        DynamicBrokerConfig.checkMinInsyncReplicas(clusterDefault, named, changed);
         DynamicConfigFile.Layers layers = clusterDefault
                 ? new DynamicConfigFile.Layers(current.dynamicBrokerValues(), changed)
                 : new DynamicConfigFile.Layers(changed, current.dynamicDefaultValues());

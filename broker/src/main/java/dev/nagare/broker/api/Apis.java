@@ -34,6 +34,7 @@ public final class Apis {
         register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(versions));
         register(ApiKeys.METADATA, new MetadataHandler(cluster, partitions));
         register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(cluster));
+        register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsHandler(partitions, cluster.nodeId()));
         register(ApiKeys.PRODUCE, new ProduceHandler(partitions, traffic));
         register(ApiKeys.FETCH, new FetchHandler(partitions, config.maxIncrementalFetchSessionCacheSlots(),
                 config.fetchMaxBytes(), time, traffic));

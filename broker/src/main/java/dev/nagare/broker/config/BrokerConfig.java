@@ -25,6 +25,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 
+import dev.nagare.storage.CleanerConfig;
+
 /**
  * The broker's configuration: every key Nagare honours, declared once with Kafka's name, type, default and
  * validation, parsed and checked when the broker starts. A wrong value stops start-up with a
@@ -73,6 +75,7 @@ public final class BrokerConfig {
     public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
     public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
     public static final String LOG_LOCAL_RETENTION_MS = "log.local.retention.ms";
     public static final String LOG_LOCAL_RETENTION_BYTES = "log.local.retention.bytes";
     public static final String COMPRESSION_TYPE = "compression.type";
@@ -88,6 +91,7 @@ public final class BrokerConfig {
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
     public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
+    public static final String MAX_REQUEST_PARTITION_SIZE_LIMIT = "max.request.partition.size.limit";
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
     public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
@@ -159,8 +163,10 @@ public final class BrokerConfig {
                     "Run the log cleaner thread, which compacts the topics with cleanup.policy compact.")
             .define(LOG_CLEANER_BACKOFF_MS, Type.LONG, 15000L, atLeast(0), MEDIUM,
                     "The pause between two passes of the log cleaner.")
-            .define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, Type.LONG, 134217728L, atLeast(1024 * 1024), MEDIUM,
-                    "The most memory the key map of one cleaning may take (24 bytes per slot); one cleaner thread.")
+            .define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, Type.LONG, 134217728L, MEDIUM,
+                    "The most memory the key maps of all cleaner threads together may take (24 bytes per slot); more than 1 MiB per thread.")
+            .define(LOG_CLEANER_THREADS, Type.INT, 1, atLeast(0), MEDIUM,
+                    "How many compacted logs the cleaner cleans at the same time, each on a thread of its own.")
             .define(LOG_LOCAL_RETENTION_MS, Type.LONG, -2L, atLeast(-2), MEDIUM, "Tiered storage; accepted for compatibility.")
             .define(LOG_LOCAL_RETENTION_BYTES, Type.LONG, -2L, atLeast(-2), MEDIUM, "Tiered storage; accepted for compatibility.")
             .define(COMPRESSION_TYPE, Type.STRING, "producer",
@@ -180,6 +186,8 @@ public final class BrokerConfig {
             .define(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, Type.INT, 1000, atLeast(0), MEDIUM,
                     "The most incremental fetch sessions kept.")
             .define(FETCH_MAX_BYTES, Type.INT, 57671680, atLeast(1024), MEDIUM, "The most bytes one fetch answers.")
+            .define(MAX_REQUEST_PARTITION_SIZE_LIMIT, Type.INT, 2000, atLeast(1), LOW,
+                    "The most partitions one DescribeTopicPartitions response describes; the client asks for the rest.")
             // The group coordinator and __consumer_offsets (Kafka 4.1's defaults).
             .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, 50, atLeast(1), HIGH,
                     "The partitions of __consumer_offsets; fixed once the topic exists.")
@@ -278,7 +286,9 @@ public final class BrokerConfig {
                 }
             });
         }
-        return new BrokerConfig(this, DEFINITION.parse(merged), perBroker, clusterDefault);
+        Map<String, Object> parsed = DEFINITION.parse(merged);
+        validateCleaner(parsed);
+        return new BrokerConfig(this, parsed, perBroker, clusterDefault);
     }
 
     /** This broker's dynamic configs (raw). */
@@ -312,6 +322,29 @@ public final class BrokerConfig {
             throw new ConfigException(DEFAULT_REPLICATION_FACTOR, defaultReplicationFactor(),
                     "A single Nagare node can only keep one replica.");
         }
+        validateCleaner(values);
+    }
+
+    /**
+     * Kafka's check of the cleaner's memory ({@code require} in its KafkaConfig, same message): more than 1 MiB of
+     * dedupe buffer per cleaner thread. Kafka answers 0 threads with an ArithmeticException ("/ by zero"); Nagare
+     * with the message of Kafka's own reconfiguration check.
+     */
+    private static void validateCleaner(Map<String, Object> values) {
+        int threads = (Integer) values.get(LOG_CLEANER_THREADS);
+        if (threads < 1) {
+            throw new ConfigException("Log cleaner threads should be at least 1");
+        }
+        if ((Long) values.get(LOG_CLEANER_DEDUPE_BUFFER_SIZE) / threads <= 1024 * 1024) {
+            throw new ConfigException("requirement failed: " + LOG_CLEANER_DEDUPE_BUFFER_SIZE
+                    + " must be at least 1MB per cleaner thread.");
+        }
+    }
+
+    /** The log cleaner's settings ({@code log.cleaner.*}). */
+    public CleanerConfig cleanerConfig() {
+        return new CleanerConfig((Boolean) values.get(LOG_CLEANER_ENABLE), (Long) values.get(LOG_CLEANER_BACKOFF_MS),
+                (Long) values.get(LOG_CLEANER_DEDUPE_BUFFER_SIZE), (Integer) values.get(LOG_CLEANER_THREADS));
     }
 
     public static BrokerConfig defaults() {
@@ -432,6 +465,10 @@ public final class BrokerConfig {
 
     public int fetchMaxBytes() {
         return (Integer) values.get(FETCH_MAX_BYTES);
+    }
+
+    public int maxRequestPartitionSizeLimit() {
+        return (Integer) values.get(MAX_REQUEST_PARTITION_SIZE_LIMIT);
     }
 
     public int intValue(String key) {

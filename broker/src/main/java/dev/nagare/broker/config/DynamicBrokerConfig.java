@@ -9,6 +9,7 @@ import java.util.TreeSet;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 
@@ -18,9 +19,12 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
  * Kafka's terms.
  *
  * <p>Dynamic are the broker defaults of topic configs (each topic's log takes the new value at once unless the
- * topic overrides it), as in Kafka. Kafka also changes listeners, network threads and the cleaner's threads, buffer
- * and backoff at run time; Nagare does not, so those answer as read-only here. A key Kafka does not know is accepted
- * and kept, as Kafka does, but changes nothing; it is described as sensitive, without a value.
+ * topic overrides it) and the log cleaner's backoff, dedupe buffer and threads (see {@code LogManager.reconfigureCleaner}),
+ * as in Kafka. Kafka also changes {@code listeners} and {@code num.network.threads} at run time; Nagare binds its
+ * listener and sizes its Netty event-loop group once at start, and rebinding or resizing them under live connections
+ * is not done, so those two answer as read-only keys: INVALID_REQUEST "Cannot update these configs dynamically:
+ * Set(k)", the answer Kafka 4.1 gives for its own read-only keys (such as {@code log.dirs}). A key Kafka does not
+ * know is accepted and kept, as Kafka does, but changes nothing; it is described as sensitive, without a value.
  *
  * <p>Stateless; thread-safe.
  */
@@ -39,9 +43,50 @@ public final class DynamicBrokerConfig {
             BrokerConfig.LOG_CLEANER_MIN_CLEANABLE_RATIO, BrokerConfig.LOG_LOCAL_RETENTION_MS,
             BrokerConfig.LOG_LOCAL_RETENTION_BYTES, BrokerConfig.COMPRESSION_TYPE, BrokerConfig.COMPRESSION_GZIP_LEVEL,
             BrokerConfig.COMPRESSION_LZ4_LEVEL, BrokerConfig.COMPRESSION_ZSTD_LEVEL, BrokerConfig.MIN_INSYNC_REPLICAS,
-            BrokerConfig.UNCLEAN_LEADER_ELECTION_ENABLE);
+            BrokerConfig.UNCLEAN_LEADER_ELECTION_ENABLE, BrokerConfig.LOG_CLEANER_BACKOFF_MS,
+            BrokerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE, BrokerConfig.LOG_CLEANER_THREADS);
 
     private DynamicBrokerConfig() {
+    }
+
+    /**
+     * The dynamic layers as a Kafka 4.1 cluster has them from its first start: a cluster-wide
+     * {@code min.insync.replicas} (the static value, Kafka's default 1) and none per broker. Kafka's controller writes
+     * that default, and removes every broker-level one, when the eligible leader replicas of KIP-966 are enabled,
+     * which a new 4.1 cluster does at once; every topic then describes its {@code min.insync.replicas} as a
+     * DYNAMIC_DEFAULT_BROKER_CONFIG and {@code kafka-topics --describe} prints it among the Configs. Nagare has no
+     * replicas to elect, but answers as such a cluster does, so that tools and scripts see the same configs; see
+     * {@link #checkMinInsyncReplicas} for the changes this forbids.
+     *
+     * @return null when the layers already are so (nothing to save)
+     */
+    public static Map<String, String> elrSafeClusterDefaults(Map<String, String> clusterDefault, BrokerConfig staticConfig) {
+        if (clusterDefault.containsKey(BrokerConfig.MIN_INSYNC_REPLICAS)) {
+            return null;
+        }
+        Map<String, String> seeded = new TreeMap<>(clusterDefault);
+        seeded.put(BrokerConfig.MIN_INSYNC_REPLICAS, String.valueOf(staticConfig.intValue(BrokerConfig.MIN_INSYNC_REPLICAS)));
+        return seeded;
+    }
+
+    /**
+     * Kafka 4.1's rules for {@code min.insync.replicas} while ELR is enabled (see {@link #elrSafeClusterDefaults}):
+     * no change of it on a broker's own resource (naming it in any operation is refused, as Kafka writes a record for
+     * every named broker key), and no removal of the cluster-wide value.
+     *
+     * @param named the keys the request names: the operations' keys, or for AlterConfigs the new and the old keys
+     * @throws InvalidConfigurationException INVALID_CONFIG with Kafka's message
+     */
+    public static void checkMinInsyncReplicas(boolean clusterDefault, Set<String> named, Map<String, String> after) {
+        if (!named.contains(BrokerConfig.MIN_INSYNC_REPLICAS)) {
+            return;
+        }
+        if (!clusterDefault) {
+            throw new InvalidConfigurationException("Broker-level min.insync.replicas cannot be altered while ELR is enabled.");
+        }
+        if (!after.containsKey(BrokerConfig.MIN_INSYNC_REPLICAS)) {
+            throw new InvalidConfigurationException("Cluster-level min.insync.replicas cannot be removed while ELR is enabled.");
+        }
     }
 
     /**
@@ -62,10 +107,27 @@ public final class DynamicBrokerConfig {
         if (!readOnly.isEmpty()) {
             throw new InvalidRequestException("Cannot update these configs dynamically: Set(" + String.join(", ", readOnly) + ")");
         }
+        BrokerConfig updated;
         try {
-            return current.withDynamic(perBroker, clusterDefault);
+            updated = current.withDynamic(perBroker, clusterDefault);
         } catch (ConfigException e) {
             throw new InvalidRequestException(e.getMessage());
+        }
+        checkCleanerThreads(current.cleanerConfig().threads(), updated.cleanerConfig().threads());
+        return updated;
+    }
+
+    /** Kafka's LogCleaner.validateReconfiguration: the thread count at most halves or doubles at once. */
+    private static void checkCleanerThreads(int current, int requested) {
+        String problem = null;
+        if (requested < current / 2) {
+            problem = "Log cleaner threads cannot be reduced to less than half the current value " + current;
+        } else if (requested > current * 2) {
+            problem = "Log cleaner threads cannot be increased to more than double the current value " + current;
+        }
+        if (problem != null) {
+            throw new InvalidRequestException("Invalid value org.apache.kafka.common.config.ConfigException: " + problem
+                    + " for configuration Invalid dynamic configuration");
         }
     }
 

@@ -179,7 +179,23 @@ public final class TopicConfigs {
     }
 
     /**
-     * Every topic config of a topic with these overrides, in name order, as Kafka describes it: the override, else
+     * The order in which Kafka 4.1 lists a topic's configs in DescribeConfigs (that of its server's hash map of them,
+     * the same for every topic). Clients that keep the entries in a HashMap ({@code Admin}'s {@code Config}) iterate
+     * keys of one bucket in this order, so {@code kafka-topics --describe} prints the Configs in Kafka's order only when
+     * the response has it.
+     */
+    private static final List<String> KAFKA_ORDER = List.of("compression.type", "remote.log.delete.on.disable",
+            "leader.replication.throttled.replicas", "remote.storage.enable", "min.insync.replicas", "segment.jitter.ms",
+            "remote.log.copy.disable", "local.retention.ms", "cleanup.policy", "flush.ms",
+            "follower.replication.throttled.replicas", "compression.lz4.level", "segment.bytes", "retention.ms",
+            "compression.gzip.level", "flush.messages", "compression.zstd.level", "max.compaction.lag.ms",
+            "file.delete.delay.ms", "max.message.bytes", "min.compaction.lag.ms", "message.timestamp.type",
+            "local.retention.bytes", "preallocate", "min.cleanable.dirty.ratio", "index.interval.bytes",
+            "unclean.leader.election.enable", "retention.bytes", "delete.retention.ms", "message.timestamp.after.max.ms",
+            "message.timestamp.before.max.ms", "segment.ms", "segment.index.bytes");
+
+    /**
+     * Every topic config of a topic with these overrides, in Kafka's order ({@link #KAFKA_ORDER}), as Kafka describes it: the override, else
      * the broker's value; the synonyms are the override and then the broker key's own synonyms
      * ({@link DynamicBrokerConfig#synonyms}), and the source is the first synonym's (DEFAULT_CONFIG when none).
      */
@@ -198,6 +214,7 @@ public final class TopicConfigs {
             ConfigSource source = synonyms.isEmpty() ? ConfigSource.DEFAULT_CONFIG : synonyms.get(0).source();
             out.add(new DescribedConfig(def.name, value, source, def.type, def.doc, false, false, List.copyOf(synonyms)));
         }
+        out.sort(java.util.Comparator.comparingInt(c -> KAFKA_ORDER.indexOf(c.name())));
         return out;
     }
 

@@ -190,10 +190,12 @@ public final class PartitionManager {
 
     /**
      * Makes {@code newConfig} (this broker's configuration with new dynamic values, validated and persisted by the
-     * caller) current, and applies it at once to the log of every topic that does not override what changed.
+     * caller) current, and applies it at once to the log of every topic that does not override what changed, and to
+     * the log cleaner.
      */
     public synchronized void reconfigure(BrokerConfig newConfig) {
         config = newConfig;
+        logs.reconfigureCleaner(newConfig.cleanerConfig());
         for (TopicInfo topic : topics.all()) {
             applyLogConfig(topic);
         }

@@ -233,7 +233,8 @@ class TopicConfigsTest {
                             + "DEFAULT_CONFIG:log.retention.hours=168]", show(node.get("log.retention.hours")));
                     assertEquals(false, node.get("log.retention.ms").isReadOnly());
                     assertEquals(true, node.get("log.dirs").isReadOnly());
-                    assertEquals(List.of("message.max.bytes=2000000 DYNAMIC_DEFAULT_BROKER_CONFIG [DYNAMIC_DEFAULT_BROKER_CONFIG:message.max.bytes=2000000]"),
+                    assertEquals(List.of("message.max.bytes=2000000 DYNAMIC_DEFAULT_BROKER_CONFIG [DYNAMIC_DEFAULT_BROKER_CONFIG:message.max.bytes=2000000]",
+                                    "min.insync.replicas=1 DYNAMIC_DEFAULT_BROKER_CONFIG [DYNAMIC_DEFAULT_BROKER_CONFIG:min.insync.replicas=1]"),
                             describe(admin, broker("")).values().stream().map(TopicConfigsTest::show).toList());
                 }
                 try (KafkaProducer<byte[], byte[]> producer = b.producer(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 3_000_000))) {
@@ -260,7 +261,7 @@ class TopicConfigsTest {
                 "--topics-with-overrides").assertSuccess().stdout().lines().filter(l -> l.contains("cfg-cli")).toList();
         assertEquals(1, withOverrides.size(), "only the topic line: " + withOverrides);
         assertTrue(withOverrides.get(0).startsWith("Topic: cfg-cli\tTopicId: "), withOverrides.get(0));
-        assertTrue(withOverrides.get(0).endsWith("\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: cleanup.policy=compact,delete,retention.ms=1000"),
+        assertTrue(withOverrides.get(0).endsWith("\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: min.insync.replicas=1,cleanup.policy=compact,delete,retention.ms=1000"),
                 withOverrides.get(0));
 
         configCommand("--alter", "--entity-type", "topics", "--entity-name", "cfg-cli", "--delete-config", "retention.ms").assertSuccess();
@@ -284,6 +285,7 @@ class TopicConfigsTest {
         assertEquals("""
                 Default configs for brokers in the cluster are:
                   log.segment.delete.delay.ms=5000 sensitive=false synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:log.segment.delete.delay.ms=5000}
+                  min.insync.replicas=1 sensitive=false synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:min.insync.replicas=1}
                 """, configCommand("--describe", "--entity-type", "brokers", "--entity-default").assertSuccess().stdout());
         configCommand("--alter", "--entity-type", "brokers", "--entity-default", "--delete-config", "log.segment.delete.delay.ms").assertSuccess();
     }
