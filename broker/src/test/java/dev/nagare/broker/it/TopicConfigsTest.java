@@ -173,6 +173,51 @@ class TopicConfigsTest {
     }
 
     @Test
+    void segmentAndRetentionConfigsChangedOnALiveTopicRollAndDeleteItsSegments() throws Exception {
+        Path data = dir.resolve("live-segments");
+        try (TestBroker b = TestBroker.start(data, Map.of("log.retention.check.interval.ms", "100"));
+             Admin admin = b.admin();
+             KafkaProducer<byte[], byte[]> producer = b.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
+            b.createTopic("cfg-seg", 1, Map.of());
+            long old = System.currentTimeMillis() - 600_000;
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>("cfg-seg", 0, old, null, ("old" + i).getBytes())).get();
+            }
+            alter(admin, topic("cfg-seg"), op("segment.ms", "1", OpType.SET), op("segment.index.bytes", "4096", OpType.SET),
+                    op("min.insync.replicas", "1", OpType.SET));
+            Thread.sleep(20);
+            producer.send(new ProducerRecord<>("cfg-seg", "new3".getBytes())).get(); // rolls: the segment is 20 ms old
+            alter(admin, topic("cfg-seg"), op("segment.ms", null, OpType.DELETE));
+            producer.send(new ProducerRecord<>("cfg-seg", "new4".getBytes())).get(); // no roll: back to 7 days
+
+            Path partition = data.resolve("cfg-seg-0");
+            assertEquals(List.of("00000000000000000000.log", "00000000000000000003.log"), files(partition, ".log"));
+            assertEquals(4096, java.nio.file.Files.size(partition.resolve("00000000000000000003.index")),
+                    "the new segment's offset index is preallocated to the new segment.index.bytes");
+            ConfigEntry minIsr = describe(admin, topic("cfg-seg")).get("min.insync.replicas");
+            assertEquals("1", minIsr.value());
+            assertEquals(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, minIsr.source());
+
+            alter(admin, topic("cfg-seg"), op("retention.ms", "300000", OpType.SET)); // 5 min: the old records go
+            org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition("cfg-seg", 0);
+            long earliest = -1;
+            for (long deadline = System.nanoTime() + 20_000_000_000L; earliest != 3 && System.nanoTime() < deadline; ) {
+                earliest = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.earliest()))
+                        .partitionResult(tp).get().offset();
+                Thread.sleep(50);
+            }
+            assertEquals(3, earliest, "the segment of records ten minutes old is deleted by the next retention check");
+            assertEquals(List.of("00000000000000000003.log"), files(partition, ".log"));
+        }
+    }
+
+    private static List<String> files(Path dir, String suffix) throws java.io.IOException {
+        try (var list = java.nio.file.Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(suffix)).sorted().toList();
+        }
+    }
+
+    @Test
     void compressionTypeOfTheTopicRecompressesWhatTheProducerSent() throws Exception {
         Path data = dir.resolve("compression");
         try (TestBroker b = TestBroker.start(data)) {
