@@ -4,8 +4,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Told how long each group-commit fsync took, so that the broker can publish fsync latency without storage knowing
- * of metrics. Called on the {@code nagare-log-flusher} thread once per log fsynced; it must be cheap and must not
- * block (a histogram update, nothing more), since every producer waiting for that fsync waits for it too.
+ * of metrics. Called on the {@code nagare-log-flusher-N} threads (several at once) once per log fsynced; it must be
+ * thread-safe, cheap and must not block (a histogram update, nothing more), since every producer waiting for that
+ * fsync waits for it too.
  */
 @FunctionalInterface
 public interface FsyncListener {

@@ -1,115 +1,175 @@
 package dev.nagare.storage;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit: callers enqueue a flush request for a log and get a future; the {@code nagare-log-flusher} thread
- * takes whatever is queued at that moment, fsyncs each distinct log once ({@link Log#flush()}, which also advances
- * its recovery point), then completes every drained future. While one fsync runs, new requests pile up and are
- * served together by the next one, so the fsync rate adapts to the disk instead of to the request rate.
+ * Group commit, per log and in parallel across logs.
  *
- * <p>Threads: {@link #flushAsync} from any thread; the queue is a concurrent queue; everything else runs on the
- * flusher thread.
+ * <p>Callers enqueue a flush request for a log and get a future. Each log has a {@link Waiters} list; the first
+ * request on an idle log schedules one flush task for it on a small pool of {@code nagare-log-flusher-N} threads. The
+ * task takes every request waiting on that log at that moment, fsyncs the log once ({@link Log#flush()}, which also
+ * advances its recovery point), completes those futures on its own thread, and if more requests arrived meanwhile
+ * schedules itself again at the back of the pool's queue (so a busy log cannot starve the others). While one fsync
+ * of a log runs, its new requests pile up and are served together by the next one: the fsync rate adapts to the
+ * disk, not to the request rate.
+ *
+ * <p>Why parallel: the logs of one produce request are separate files, and on ext4 (and most SSDs) concurrent
+ * fdatasyncs of different files overlap — they share one journal commit and the device queue — where serial ones pay
+ * the full latency each. Measured on the development machine (virtio disk, ext4), 6 files × 40 KiB appended then
+ * fdatasynced: about 50 rounds/s one after the other, about 400 rounds/s all at once. So the logs of one round are
+ * no longer fsynced one after the other by one thread. End to end (bench's fsync workload, 6 partitions) this cut
+ * the average produce latency from 6.3 to 4.9 ms with 2 producers; each fsync takes longer (they queue in the
+ * journal) and there are about 2-3 times as many, each covering less.
+ *
+ * <p>The guarantee: a future completes normally only after a {@link Log#flush()} that <em>started</em> after the
+ * request was enqueued has returned. Every request enqueued before a task takes the list is in that list, and the
+ * task flushes after taking it; a request enqueued later lands in the next list. Two tasks never flush one log at
+ * once by design ({@code scheduled}); if they ever did (a log whose waiters were dropped and re-created), {@link
+ * Log#flush()} serializes them on its own lock, so the guarantee does not depend on it.
+ *
+ * <p>Threads: {@link #flushAsync} from any thread; {@link Waiters} fields under the monitor of their Waiters object;
+ * {@link #flush} on a pool thread (or on the caller's thread once closed); {@link FsyncListener} from any pool thread.
  */
 final class GroupCommitFlusher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitFlusher.class);
 
-    private record Request(Log log, CompletableFuture<Void> done) {
+    /**
+     * Flusher threads. Enough to overlap the fsyncs of the partitions one producer writes (6 in the bench, often
+     * more); on the development machine throughput stopped growing between 4 and 16 concurrent fdatasyncs. The
+     * threads block in the kernel, they use no CPU, and they stop after {@link #IDLE_SECONDS} without work.
+     */
+    static final int THREADS = 8;
+    private static final long IDLE_SECONDS = 60;
+
+    /** The requests waiting for the next fsync of one log. */
+    private static final class Waiters {
+        final Log log;
+        /** Guarded by this. */
+        private List<CompletableFuture<Void>> waiting = new ArrayList<>();
+        /** Guarded by this: a flush task for this log is queued or running. */
+        private boolean scheduled;
+
+        Waiters(Log log) {
+            this.log = log;
+        }
     }
 
-    private static final Request STOP = new Request(null, null);
-
-    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    private final ConcurrentHashMap<Log, Waiters> waiters = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor pool;
     private final FsyncListener listener;
     private volatile boolean closed;
 
     GroupCommitFlusher(FsyncListener listener) {
+        this(listener, THREADS);
+    }
+
+    GroupCommitFlusher(FsyncListener listener, int threads) {
         this.listener = listener;
-        thread = new Thread(this::run, "nagare-log-flusher");
-        thread.setDaemon(true);
-        thread.start();
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "nagare-log-flusher-" + n.getAndIncrement());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
     }
 
     CompletableFuture<Void> flushAsync(Log log) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (closed) {
-            flushAll(List.of(new Request(log, done)), listener);
-            return done;
+        Waiters w = waiters.computeIfAbsent(log, Waiters::new);
+        boolean schedule;
+        synchronized (w) {
+            w.waiting.add(done);
+            schedule = !w.scheduled;
+            w.scheduled = true;
         }
-        queue.add(new Request(log, done));
+        if (schedule) {
+            submit(w);
+        }
         return done;
     }
 
-    private void run() {
-        List<Request> batch = new ArrayList<>();
-        while (true) {
+    /** Runs the flush rounds of {@code w} on the pool, or here once the pool is closed. */
+    private void submit(Waiters w) {
+        if (!closed) {
             try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                pool.execute(() -> {
+                    if (flush(w)) {
+                        submit(w);
+                    }
+                });
                 return;
+            } catch (RejectedExecutionException e) {
+                // closed meanwhile: served below, on this thread
             }
-            queue.drainTo(batch);
-            boolean stop = batch.remove(STOP);
-            flushAll(batch, listener);
-            batch.clear();
-            if (stop) {
-                List<Request> rest = new ArrayList<>();
-                queue.drainTo(rest);
-                rest.remove(STOP);
-                flushAll(rest, listener);
-                return;
-            }
+        }
+        while (flush(w)) {
+            // requests arrived during the fsync: another round
         }
     }
 
     /**
-     * fsyncs each distinct log once, timing each fsync for the listener, then completes every request (exceptionally
-     * for a log whose fsync failed).
+     * One group commit of one log: takes its waiting requests, fsyncs once, completes them. Returns true when
+     * requests arrived during the fsync: the caller must run another round ({@code scheduled} stays set).
      */
-    private static void flushAll(List<Request> requests, FsyncListener listener) {
-        Map<Log, RuntimeException> results = new IdentityHashMap<>();
-        for (Request r : requests) {
-            if (!results.containsKey(r.log)) {
-                long start = System.nanoTime();
-                try {
-                    r.log.flush();
-                    listener.fsynced(r.log.topicPartition(), System.nanoTime() - start, false);
-                    results.put(r.log, null);
-                } catch (RuntimeException e) {
-                    listener.fsynced(r.log.topicPartition(), System.nanoTime() - start, true);
-                    LOG.error("fsync of {} failed", r.log.topicPartition(), e);
-                    results.put(r.log, e instanceof KafkaStorageException ? e : new KafkaStorageException(e));
-                }
+    private boolean flush(Waiters w) {
+        List<CompletableFuture<Void>> batch;
+        synchronized (w) {
+            batch = w.waiting;
+            w.waiting = new ArrayList<>();
+        }
+        RuntimeException failure = null;
+        if (!batch.isEmpty()) {
+            long start = System.nanoTime();
+            try {
+                w.log.flush();
+                listener.fsynced(w.log.topicPartition(), System.nanoTime() - start, false);
+            } catch (RuntimeException e) {
+                listener.fsynced(w.log.topicPartition(), System.nanoTime() - start, true);
+                LOG.error("fsync of {} failed", w.log.topicPartition(), e);
+                failure = e instanceof KafkaStorageException ? e : new KafkaStorageException(e);
             }
         }
-        for (Request r : requests) {
-            RuntimeException e = results.get(r.log);
-            if (e == null) {
-                r.done.complete(null);
+        for (CompletableFuture<Void> done : batch) {
+            if (failure == null) {
+                done.complete(null);
             } else {
-                r.done.completeExceptionally(e);
+                done.completeExceptionally(failure);
             }
+        }
+        synchronized (w) {
+            w.scheduled = !w.waiting.isEmpty();
+            return w.scheduled;
         }
     }
 
-    /** Serves what is queued, then stops the thread; later requests are flushed on the caller's thread. */
+    /** Forgets a log that is closed or deleted (its waiters, if any, are still served). */
+    void forget(Log log) {
+        waiters.remove(log);
+    }
+
+    /** Serves what is queued, then stops the threads; later requests are flushed on the caller's thread. */
     @Override
     public void close() {
         closed = true;
-        queue.add(STOP);
+        pool.shutdown();
         try {
-            thread.join();
+            if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.warn("Group-commit fsyncs still running after 1 minute; closing without them");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -39,15 +39,15 @@ import org.slf4j.LoggerFactory;
  * creates and deletes them, runs retention, checkpoints recovery points and log start offsets, fsyncs with group
  * commit, and writes the clean-shutdown marker on {@link #close()}. See {@link FileNames} for the directory layout.
  *
- * <p>Thread-safe: the logs are in a concurrent map; checkpoint writes are serialized on a checkpoint lock. Runs three
+ * <p>Thread-safe: the logs are in a concurrent map; checkpoint writes are serialized on a checkpoint lock. Runs
  * threads of its own: {@code nagare-log-maintenance} (retention every {@code log.retention.check.interval.ms},
  * checkpoints every {@value #CHECKPOINT_INTERVAL_MS} ms and whenever a log start offset moved, delayed file
- * deletion checked every {@value #DELETE_CHECK_INTERVAL_MS} ms), {@code nagare-log-flusher} (group commit, see
- * {@link GroupCommitFlusher}) and, unless {@code log.cleaner.enable=false}, {@code nagare-log-cleaner} (a compaction
- * pass every {@code log.cleaner.backoff.ms}, see {@link LogCleaner}). The threads are scheduled on the wall clock;
- * what they decide (is a segment expired, is a deletion due, is a log dirty enough) uses the injected {@link Time},
- * so tests drive them with a fake clock through {@link #runRetention()}, {@link #runPendingDeletions()} and
- * {@link #runCleaner()}.
+ * deletion checked every {@value #DELETE_CHECK_INTERVAL_MS} ms), {@code nagare-log-flusher-N} (group commit, a few
+ * threads started on demand, see {@link GroupCommitFlusher}) and, unless {@code log.cleaner.enable=false},
+ * {@code nagare-log-cleaner} (a compaction pass every {@code log.cleaner.backoff.ms}, see {@link LogCleaner}). The
+ * threads are scheduled on the wall clock; what they decide (is a segment expired, is a deletion due, is a log dirty
+ * enough) uses the injected {@link Time}, so tests drive them with a fake clock through {@link #runRetention()},
+ * {@link #runPendingDeletions()} and {@link #runCleaner()}.
  */
 public final class LogManager implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
@@ -341,6 +341,7 @@ public final class LogManager implements Closeable {
             deleteRecursively(target);
         });
         cleaner.forget(tp);
+        flusher.forget(log);
         safely("checkpoint", this::writeCheckpoints);
     }
 

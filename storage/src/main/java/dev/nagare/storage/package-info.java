@@ -14,7 +14,7 @@
  *   <li>{@code LogCleaner} (run by {@code nagare-log-cleaner}) — log compaction: when a log is cleaned;
  *       {@code Compaction} — one cleaning, with its {@code OffsetMap}; {@code SegmentSwap} — the crash-safe swap of
  *       cleaned segments and its recovery.</li>
- *   <li>{@code GroupCommitFlusher} ({@code nagare-log-flusher}) and {@code SegmentDeleter} (run by
+ *   <li>{@code GroupCommitFlusher} ({@code nagare-log-flusher-N}) and {@code SegmentDeleter} (run by
  *       {@code nagare-log-maintenance}) — the background work of {@code LogManager}.</li>
  * </ul>
  *

@@ -11,7 +11,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * The latency of the storage engine's group-commit fsyncs, and its failures. Not per partition: the disk is the
  * shared resource and a histogram per partition would multiply series by the partition count.
  *
- * <p>Thread-safe; called on the {@code nagare-log-flusher} thread.
+ * <p>Thread-safe; called on the {@code nagare-log-flusher-N} threads, several at once.
  */
 final class FsyncMetrics implements FsyncListener {
 
