@@ -33,14 +33,15 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.AlterConfigsResponse;
 import org.apache.kafka.common.requests.ApiError;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.nagare.broker.testing.KafkaTools;
 import dev.nagare.broker.testing.KafkaTools.Result;
 import dev.nagare.broker.testing.RawClient;
+import dev.nagare.broker.testing.SharedBroker;
 import dev.nagare.broker.testing.TestBroker;
 
 /**
@@ -54,18 +55,13 @@ class TopicConfigsTest {
     @TempDir
     static Path dir;
 
+    @RegisterExtension
+    static final SharedBroker shared = new SharedBroker();
     static TestBroker broker;
 
     @BeforeAll
-    static void startBroker() throws Exception {
-        broker = TestBroker.start(dir.resolve("shared"));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    static void sharedBroker() {
+        broker = shared.broker();
     }
 
     @Test

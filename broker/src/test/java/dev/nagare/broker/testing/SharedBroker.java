@@ -3,12 +3,12 @@ package dev.nagare.broker.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+
+import dev.nagare.storage.LogManager;
 
 /**
  * One Nagare for every test of a class, with its data in a temporary directory of its own:
@@ -31,11 +31,7 @@ public final class SharedBroker implements BeforeAllCallback, AfterAllCallback {
         if (broker != null) {
             broker.close();
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
+        LogManager.deleteRecursively(dir);
     }
 
     public TestBroker broker() {
