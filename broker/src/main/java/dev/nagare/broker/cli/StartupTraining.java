@@ -9,6 +9,7 @@ import org.apache.kafka.common.utils.Time;
 import dev.nagare.broker.Broker;
 import dev.nagare.broker.config.BrokerConfig;
 import dev.nagare.broker.config.ServerProperties;
+import dev.nagare.broker.network.NetworkServer;
 import dev.nagare.storage.LogManager;
 
 /**
@@ -23,6 +24,7 @@ public final class StartupTraining {
     }
 
     public static void main(String[] args) throws Exception {
+        NetworkServer.prepareProcess();
         Path dir = Files.createTempDirectory("nagare-training");
         try {
             BrokerConfig config = new BrokerConfig(ServerProperties.load(null, List.of(

@@ -66,6 +66,19 @@ public final class NetworkServer implements AutoCloseable {
         this.listener = listener;
     }
 
+    /**
+     * For a broker process, before any Netty class is loaded: lets Netty allocate its pooled direct memory without
+     * a {@code Cleaner}, through the private {@code DirectByteBuffer(long, int)} constructor (the jar's manifest
+     * opens {@code java.nio} for {@code java -jar}). Otherwise each 4 MiB pool chunk comes from
+     * {@code ByteBuffer.allocateDirect}, which zeroes all of it: the first connection made 4 MiB of an idle
+     * broker's resident memory. An explicit {@code -Dio.netty.tryReflectionSetAccessible} wins.
+     */
+    public static void prepareProcess() {
+        if (System.getProperty("io.netty.tryReflectionSetAccessible") == null) {
+            System.setProperty("io.netty.tryReflectionSetAccessible", "true");
+        }
+    }
+
     /** Binds the port; returns the bound address (port 0 picks a free one). */
     public InetSocketAddress start() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
