@@ -45,8 +45,10 @@ final class FileNames {
     }
 
     /** The 20-digit zero-padded decimal form of an offset, as Kafka names its files. */
+    /** {@code offset} as 20 digits, zero-padded (String.format's parsing showed in start-up profiles). */
     static String offsetPrefix(long offset) {
-        return String.format("%020d", offset);
+        String digits = Long.toString(offset);
+        return digits.length() >= 20 ? digits : "00000000000000000000".substring(digits.length()) + digits;
     }
 
     static Path logFile(Path dir, long baseOffset) {

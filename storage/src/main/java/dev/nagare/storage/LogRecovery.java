@@ -69,10 +69,11 @@ final class LogRecovery {
     static Log load(TopicPartition tp, Path dir, LogConfig config, Time time, LogHooks hooks, boolean clean,
                     long recoveryPoint, long logStartOffset) {
         try {
-            TreeSet<Long> bases = removeLeftoversAndListSegments(dir);
+            Listing listing = removeLeftoversAndList(dir);
+            TreeSet<Long> bases = listing.bases();
             if (bases.isEmpty()) {
                 long start = Math.max(0, logStartOffset);
-                ProducerSnapshotFile.deleteAbove(dir, -1);
+                deleteSnapshotsAbove(listing.snapshots(), -1);
                 return create(tp, dir, config, time, hooks, start);
             }
             ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
@@ -94,7 +95,7 @@ final class LogRecovery {
             int lastEpoch = lastBatch == null ? -1 : lastBatch.partitionLeaderEpoch();
             long start = Math.min(end, Math.max(segments.firstKey(), logStartOffset));
             long trusted = Math.min(rp, end);
-            ProducerStateTable producers = restoreProducerState(dir, segments, trusted, end);
+            ProducerStateTable producers = restoreProducerState(listing.snapshots(), segments, trusted, end);
             if (!clean || scanned.segments > 0) {
                 LOG.info("Recovered {}: log end {}, scanned {} of {} segments ({} of {} bytes) from offset {}",
                         tp, end, scanned.segments, segmentCount, scanned.bytes, totalBytes, trusted);
@@ -105,22 +106,35 @@ final class LogRecovery {
         }
     }
 
-    private static TreeSet<Long> removeLeftoversAndListSegments(Path dir) throws IOException {
-        SegmentSwap.recover(dir);
+    /** What a partition directory holds once leftovers are gone: segment base offsets and producer snapshots. */
+    private record Listing(TreeSet<Long> bases, TreeMap<Long, Path> snapshots) {
+    }
+
+    /** Lists the directory once (twice after an interrupted swap): at 1,000 partitions every listing shows. */
+    private static Listing removeLeftoversAndList(Path dir) throws IOException {
+        List<Path> all = list(dir);
+        if (all.stream().anyMatch(f -> SegmentSwap.leftBehind(f.getFileName().toString()))) {
+            SegmentSwap.recover(dir);
+            all = list(dir);
+        }
         TreeSet<Long> bases = new TreeSet<>();
+        TreeMap<Long, Path> snapshots = new TreeMap<>();
         List<Path> indexes = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                String name = f.getFileName().toString();
-                if (name.endsWith(FileNames.DELETED_SUFFIX) || name.endsWith(FileNames.TMP_SUFFIX)) {
-                    Files.deleteIfExists(f);
-                } else if (name.endsWith(FileNames.INDEX_SUFFIX) || name.endsWith(FileNames.TIME_INDEX_SUFFIX)) {
-                    indexes.add(f);
-                } else {
-                    long base = FileNames.offsetOf(name, FileNames.LOG_SUFFIX);
-                    if (base >= 0) {
-                        bases.add(base);
-                    }
+        for (Path f : all) {
+            String name = f.getFileName().toString();
+            if (name.endsWith(FileNames.DELETED_SUFFIX) || name.endsWith(FileNames.TMP_SUFFIX)) {
+                Files.deleteIfExists(f);
+            } else if (name.endsWith(FileNames.INDEX_SUFFIX) || name.endsWith(FileNames.TIME_INDEX_SUFFIX)) {
+                indexes.add(f);
+            } else if (name.endsWith(FileNames.SNAPSHOT_SUFFIX)) {
+                long offset = FileNames.offsetOf(name, FileNames.SNAPSHOT_SUFFIX);
+                if (offset >= 0) {
+                    snapshots.put(offset, f);
+                }
+            } else {
+                long base = FileNames.offsetOf(name, FileNames.LOG_SUFFIX);
+                if (base >= 0) {
+                    bases.add(base);
                 }
             }
         }
@@ -132,7 +146,20 @@ final class LogRecovery {
                 Files.deleteIfExists(f);
             }
         }
-        return bases;
+        return new Listing(bases, snapshots);
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
+    /** Deletes the snapshots above {@code offset} (they describe data that recovery truncated) and forgets them. */
+    private static void deleteSnapshotsAbove(TreeMap<Long, Path> snapshots, long offset) throws IOException {
+        while (!snapshots.isEmpty() && snapshots.lastKey() > offset) {
+            Files.deleteIfExists(snapshots.pollLastEntry().getValue());
+        }
     }
 
     /**
@@ -200,12 +227,12 @@ final class LogRecovery {
     /**
      * The newest valid snapshot at or below {@code trusted}, then every batch header from its offset to the end.
      */
-    private static ProducerStateTable restoreProducerState(Path dir, ConcurrentSkipListMap<Long, LogSegment> segments,
+    private static ProducerStateTable restoreProducerState(TreeMap<Long, Path> snapshots,
+                                                           ConcurrentSkipListMap<Long, LogSegment> segments,
                                                            long trusted, long end) throws IOException {
-        ProducerSnapshotFile.deleteAbove(dir, end);
+        deleteSnapshotsAbove(snapshots, end);
         ProducerStateTable table = new ProducerStateTable();
         long replayFrom = segments.firstKey();
-        TreeMap<Long, Path> snapshots = ProducerSnapshotFile.list(dir);
         for (Map.Entry<Long, Path> snap : snapshots.headMap(trusted, true).descendingMap().entrySet()) {
             Optional<List<ProducerStateTable.ProducerState>> states = ProducerSnapshotFile.read(snap.getValue());
             if (states.isPresent()) {

@@ -41,6 +41,11 @@ final class LogSegment {
     private final FileChannel channel;
     /** Bytes of whole batches in the file; written after the bytes, read by lock-free readers. */
     private volatile int size;
+    /**
+     * Set by {@link #open} when both index files passed the cheap check: the offset index's last position (0 when
+     * empty). -1 otherwise, and once {@link #recover} rebuilt the indexes. Loading thread only.
+     */
+    private int openTailPosition = -1;
     private volatile long maxTimestamp = RecordBatch.NO_TIMESTAMP;
     private volatile long offsetOfMaxTimestamp;
     /**
@@ -105,11 +110,13 @@ final class LogSegment {
                     StandardOpenOption.WRITE);
             LogSegment s = new LogSegment(dir, baseOffset, ch, maxIndexBytes, active, "");
             s.size = (int) Math.min(Integer.MAX_VALUE, ch.size());
-            if (s.indexesLookSane()) {
-                long[] last = s.timeIndex.lastEntryFromFile();
-                if (last != null) {
-                    s.maxTimestamp = last[0];
-                    s.offsetOfMaxTimestamp = last[1];
+            int lastIndexed = s.offsetIndex.lastPositionIfSane(s.size);
+            long[] lastTime = lastIndexed < 0 ? null : s.timeIndex.lastEntryIfSane();
+            if (lastTime != null) {
+                s.openTailPosition = lastIndexed;
+                if (lastTime.length > 0) {
+                    s.maxTimestamp = lastTime[0];
+                    s.offsetOfMaxTimestamp = lastTime[1];
                 }
             }
             return s;
@@ -118,8 +125,9 @@ final class LogSegment {
         }
     }
 
+    /** Whether both index files passed the cheap check when the segment was {@link #open}ed. */
     boolean indexesLookSane() {
-        return offsetIndex.isSane(size) && timeIndex.isSane();
+        return openTailPosition >= 0;
     }
 
     int size() {
@@ -307,7 +315,9 @@ final class LogSegment {
     BatchHeader readLastBatch() throws IOException {
         ByteBuffer scratch = BatchHeader.newScratch();
         BatchHeader last = null;
-        long pos = offsetIndex.lastEntry()[1];
+        // As read at open while the index is untouched: mapping a 1,000-partition log's active indexes at start-up
+        // (preallocating each) cost more than loading the rest of it.
+        long pos = openTailPosition >= 0 && !offsetIndex.isMapped() ? openTailPosition : offsetIndex.lastEntry()[1];
         BatchHeader h;
         while ((h = BatchHeader.read(channel, pos, size, scratch)) != null) {
             last = h;
@@ -331,6 +341,7 @@ final class LogSegment {
      * batches pass, and truncates the file at the first invalid or torn batch. Log lock (or loading) only.
      */
     RecoveryResult recover(int indexIntervalBytes, long trustedBelow) throws IOException {
+        openTailPosition = -1;
         long fileSize = channel.size();
         ByteBuffer scratch = BatchHeader.newScratch();
         BatchHeader last = trustedBelow > baseOffset ? resumeAfterTrustedEntry(trustedBelow, fileSize) : null;

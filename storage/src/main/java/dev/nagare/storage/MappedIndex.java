@@ -35,7 +35,7 @@ abstract class MappedIndex {
     /** Null until first use. */
     private volatile MappedByteBuffer mmap;
     private volatile int entries = -1;
-    /** {@link #entries} at the last {@link #flush}; -1 after the file was (re)mapped. */
+    /** {@link #entries} known to be on disk: at the last {@link #flush}, or when the file was mapped. */
     private volatile int syncedEntries = -1;
     /** Entries the mapping can hold; equal to {@link #entries} once trimmed. */
     private volatile int maxEntries;
@@ -63,6 +63,11 @@ abstract class MappedIndex {
 
     int entrySize() {
         return entrySize;
+    }
+
+    /** True once the file is mapped (first use). */
+    boolean isMapped() {
+        return mmap != null;
     }
 
     /** The number of entries, mapping the file first if needed. */
@@ -118,7 +123,10 @@ abstract class MappedIndex {
             MappedByteBuffer m = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, mapped);
             maxEntries = writable ? (int) (mapped / entrySize) : count;
             entries = count;
-            syncedEntries = -1;
+            // The entries a file holds when it is mapped are on disk already: written and fsynced by a clean close,
+            // or below a checkpointed recovery point (synced before that checkpoint was written, and all that
+            // keepFirst keeps); a crashed run's other entries are reset by recovery before any use.
+            syncedEntries = truncate ? -1 : count;
             mmap = m;
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot map index " + file, e);
@@ -210,31 +218,32 @@ abstract class MappedIndex {
         }
     }
 
-    /** Reads the last entry's bytes from the file without mapping it, or null when the file holds no entry. */
-    protected final ByteBuffer readLastEntryFromFile() throws IOException {
-        if (!Files.exists(file)) {
-            return null;
-        }
+    /**
+     * What the file holds at open, read without mapping it (one open and one read): whether it exists with a whole
+     * number of entries, and its last entry's bytes (null when it holds none).
+     */
+    record Tail(boolean wholeEntries, ByteBuffer last) {
+        static final Tail MISSING = new Tail(false, null);
+    }
+
+    /** Reads the file's {@link Tail}; a file that is missing or cannot be read gives {@link Tail#MISSING}. */
+    protected final Tail readTail() {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long length = ch.size();
-            if (length < entrySize) {
-                return null;
+            if (length % entrySize != 0) {
+                return Tail.MISSING;
+            }
+            if (length == 0) {
+                return new Tail(true, null);
             }
             ByteBuffer b = ByteBuffer.allocate(entrySize);
-            long pos = length - length % entrySize - entrySize;
+            long pos = length - entrySize;
             while (b.hasRemaining() && ch.read(b, pos + b.position()) >= 0) {
                 // positional read until full
             }
-            return b.flip();
-        }
-    }
-
-    /** True when the file exists and its length is a whole number of entries (the cheap check done at open). */
-    boolean fileLooksSane() {
-        try {
-            return Files.exists(file) && Files.size(file) % entrySize == 0;
+            return b.hasRemaining() ? Tail.MISSING : new Tail(true, b.flip());
         } catch (IOException e) {
-            return false;
+            return Tail.MISSING;
         }
     }
 }

@@ -84,16 +84,21 @@ final class OffsetIndex extends MappedIndex {
         return baseOffset + m.getInt(entryPosition(n));
     }
 
-    /** Cheap open-time check: whole entries, and the last one points inside the log and at or above the base. */
-    boolean isSane(long logSize) {
-        if (!fileLooksSane()) {
-            return false;
+    /**
+     * Cheap open-time check, without mapping: the file holds whole entries, and the last one points inside the log
+     * and at or above the base. Returns the last entry's position in the log (0 when there is none), or -1 when the
+     * check fails.
+     */
+    int lastPositionIfSane(long logSize) {
+        Tail t = readTail();
+        if (!t.wholeEntries()) {
+            return -1;
         }
-        try {
-            ByteBuffer last = readLastEntryFromFile();
-            return last == null || (last.getInt(0) >= 0 && last.getInt(4) >= 0 && last.getInt(4) < logSize);
-        } catch (IOException e) {
-            return false;
+        if (t.last() == null) {
+            return 0;
         }
+        int relative = t.last().getInt(0);
+        int position = t.last().getInt(4);
+        return relative >= 0 && position >= 0 && position < logSize ? position : -1;
     }
 }

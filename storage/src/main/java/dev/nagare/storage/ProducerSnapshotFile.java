@@ -121,11 +121,4 @@ final class ProducerSnapshotFile {
             Files.deleteIfExists(all.pollFirstEntry().getValue());
         }
     }
-
-    /** Deletes snapshots above {@code offset} (they describe data that recovery truncated). */
-    static void deleteAbove(Path dir, long offset) throws IOException {
-        for (Path p : list(dir).tailMap(offset, false).values()) {
-            Files.deleteIfExists(p);
-        }
-    }
 }

@@ -86,6 +86,12 @@ final class SegmentSwap {
         AtomicFile.fsyncDirectory(dir);
     }
 
+    /** True for a file that only an interrupted swap leaves behind, i.e. that {@link #recover} has to act on. */
+    static boolean leftBehind(String fileName) {
+        return fileName.endsWith(FileNames.CLEANED_SUFFIX) || fileName.endsWith(FileNames.SWAP_SUFFIX)
+                || fileName.endsWith(FileNames.SWAPOUT_SUFFIX);
+    }
+
     /** Recovery steps 1-3 above, for one partition directory. */
     static void recover(Path dir) throws IOException {
         List<Path> cleaned = new ArrayList<>();

@@ -103,26 +103,22 @@ final class TimeIndex extends MappedIndex {
     }
 
     /**
-     * The last entry {@code {timestamp, offset}} read from the file without mapping it (clean start), or null. A
-     * preallocated file of a crashed run reads as zeros: recovery resets such files before this is trusted.
+     * Cheap open-time check, without mapping: the file holds whole entries and the last one's offset is at or above
+     * the base. Returns that entry as {@code {timestamp, offset}}, {@link #NO_ENTRY} when the file holds none, or null
+     * when the check fails. A preallocated file of a crashed run reads as zeros: recovery resets such files before
+     * this is trusted.
      */
-    long[] lastEntryFromFile() throws IOException {
-        ByteBuffer last = readLastEntryFromFile();
-        if (last == null) {
+    long[] lastEntryIfSane() {
+        Tail t = readTail();
+        if (!t.wholeEntries()) {
             return null;
         }
-        return new long[] {last.getLong(0), baseOffset + last.getInt(8)};
+        if (t.last() == null) {
+            return NO_ENTRY;
+        }
+        return t.last().getInt(8) >= 0 ? new long[] {t.last().getLong(0), baseOffset + t.last().getInt(8)} : null;
     }
 
-    boolean isSane() {
-        if (!fileLooksSane()) {
-            return false;
-        }
-        try {
-            ByteBuffer last = readLastEntryFromFile();
-            return last == null || last.getInt(8) >= 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
+    /** {@link #lastEntryIfSane} of a sane file without entries. */
+    static final long[] NO_ENTRY = new long[0];
 }

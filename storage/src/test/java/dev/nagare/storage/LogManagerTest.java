@@ -92,4 +92,36 @@ class LogManagerTest {
         assertTrue(Files.exists(dir.resolve("orders-0/00000000000000000001.snapshot")));
         assertEquals(0, Files.size(dir.resolve("orders-0/00000000000000000000.index")), "trimmed at close");
     }
+
+    @Test
+    void aCleanStartFindsTheLogEndWithoutMappingAnIndexAndTheFirstAppendPreallocatesIt() throws Exception {
+        LogConfig small = config(1 << 20, 1); // an index entry for every batch
+        try (LogManager manager = TestSupport.openManager(dir, small, time)) {
+            Log log = manager.getOrCreate(TP, small);
+            for (int i = 0; i < 5; i++) {
+                log.append(batch(time.milliseconds(), "v" + i, "w" + i), 0);
+            }
+        }
+        Path index = dir.resolve("orders-0/00000000000000000000.index");
+        Path timeIndex = dir.resolve("orders-0/00000000000000000000.timeindex");
+        assertEquals(4 * 8, Files.size(index), "trimmed at close to its entries (none for the first batch)");
+        long timeIndexSize = Files.size(timeIndex);
+
+        try (LogManager manager = TestSupport.openManager(dir, small, time)) {
+            assertTrue(manager.recoveredCleanly());
+            Log log = manager.log(TP).orElseThrow();
+            assertEquals(10, log.logEndOffset(), "from the index's last entry and the batch headers after it");
+            assertEquals(4 * 8, Files.size(index), "not mapped (which preallocates it) by the start");
+            assertEquals(timeIndexSize, Files.size(timeIndex));
+            manager.writeCheckpoints();
+            assertEquals(List.of("0", "1", "orders 0 10"),
+                    Files.readAllLines(dir.resolve("recovery-point-offset-checkpoint")));
+
+            assertEquals(10, log.append(batch(time.milliseconds(), "x", "y"), 0).firstOffset());
+            assertEquals(64 * 1024, Files.size(index), "mapped and preallocated at the first append");
+        }
+        try (LogManager manager = TestSupport.openManager(dir, small, time)) {
+            assertEquals(12, manager.log(TP).orElseThrow().logEndOffset());
+        }
+    }
 }

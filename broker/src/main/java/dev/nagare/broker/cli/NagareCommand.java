@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.Time;
@@ -14,6 +15,7 @@ import ch.qos.logback.classic.Level;
 import dev.nagare.broker.Broker;
 import dev.nagare.broker.config.BrokerConfig;
 import dev.nagare.broker.config.ServerProperties;
+import dev.nagare.broker.network.NetworkServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,12 +32,18 @@ public final class NagareCommand implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("start")) {
+            NetworkServer.prepareProcess();
+            String[] startArgs = Arrays.copyOfRange(args, 1, args.length);
+            Start plain = Start.parsePlain(startArgs);
+            if (plain != null) {
+                System.exit(plain.call());
+            }
             // Only the start command's model: picocli reflects over every subcommand it is given, and the operator
             // commands' options cost a broker a third of its start-up time.
             CommandLine start = new CommandLine(new Start()).setCommandName("nagare start");
-            System.exit(start.execute(Arrays.copyOfRange(args, 1, args.length)));
+            System.exit(start.execute(startArgs));
         }
         CommandLine cli = new CommandLine(new NagareCommand());
         cli.setExecutionStrategy(parsed -> {
@@ -69,6 +77,29 @@ public final class NagareCommand implements Runnable {
         @Option(names = "--override", paramLabel = "key=value", description = "Overrides a property; repeatable.")
         List<String> overrides = new ArrayList<>();
 
+        /**
+         * The usual start lines — {@code [server.properties] [--override key=value | --override=key=value]…} — read
+         * without picocli, whose reflection over this class (annotations, proxies, converters) took a fifth of a
+         * broker's start-up. Anything else (help, version, an unknown or malformed option, a second file) gives
+         * null: picocli parses it, and prints its usage and errors, from the annotations above.
+         */
+        static Start parsePlain(String[] args) {
+            Start s = new Start();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--override") && i + 1 < args.length) {
+                    s.overrides.add(args[++i]);
+                } else if (a.startsWith("--override=")) {
+                    s.overrides.add(a.substring("--override=".length()));
+                } else if (!a.startsWith("-") && s.propertiesFile == null) {
+                    s.propertiesFile = Path.of(a);
+                } else {
+                    return null;
+                }
+            }
+            return s;
+        }
+
         @Override
         public Integer call() throws Exception {
             BrokerConfig config;
@@ -78,14 +109,27 @@ public final class NagareCommand implements Runnable {
                 System.err.println("nagare: configuration error: " + e.getMessage());
                 return 2;
             }
+            // Registered before the start, so that a SIGTERM arriving while the logs load still ends in a clean
+            // close (registering it afterwards failed with "Shutdown in progress" and skipped the close).
+            CompletableFuture<Broker> started = new CompletableFuture<>();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                Broker b = started.join();
+                if (b != null) {
+                    b.close();
+                }
+            }, "nagare-shutdown"));
             Broker broker;
             try {
                 broker = Broker.start(config, Time.SYSTEM);
+                started.complete(broker);
             } catch (ConfigException e) {
+                started.complete(null);
                 System.err.println("nagare: configuration error: " + e.getMessage());
                 return 2;
+            } catch (Throwable e) {
+                started.complete(null);
+                throw e;
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "nagare-shutdown"));
             broker.awaitShutdown();
             return 0;
         }

@@ -31,6 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.nagare.broker.metadata.NodeIdentity;
 import dev.nagare.broker.testing.Polling;
 import dev.nagare.broker.testing.BrokerProcess;
 
@@ -93,6 +94,26 @@ class StartupConfigTest {
         assertTrue(output.contains("num.partitions"), output);
         assertTrue(output.contains("zero"), output);
         assertFalse(output.contains("Listening for Kafka clients"), output);
+    }
+
+    @Test
+    void aSigtermWhileTheBrokerIsStillStartingEndsInACleanShutdown() throws Exception {
+        Path data = dir.resolve("early-term");
+        Path log = dir.resolve("early-term.log");
+        int port = BrokerProcess.freePort();
+        Process p = launch(log, List.of("--override", "log.dirs=" + data,
+                "--override", "listeners=PLAINTEXT://127.0.0.1:" + port));
+        // meta.properties is the start's first write: the signal lands while the broker is starting, before it
+        // listens.
+        Path meta = data.resolve(NodeIdentity.FILE_NAME);
+        Polling.await(() -> Files.exists(meta), Duration.ofSeconds(30), "the broker began to start");
+        p.destroy();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the broker exits");
+        String output = Files.readString(log);
+        assertEquals(143, p.exitValue(), output);
+        assertFalse(output.contains("Shutdown in progress"), output);
+        assertTrue(output.contains("Shut down cleanly"), output);
+        assertTrue(Files.exists(data.resolve(".nagare_clean_shutdown")), output);
     }
 
     @Test

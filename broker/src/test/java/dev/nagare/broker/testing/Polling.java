@@ -3,11 +3,12 @@ package dev.nagare.broker.testing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Reading what a test expects from a consumer, without waiting longer than needed. */
+/** Reading what a test expects from a consumer, or waiting for a condition, without waiting longer than needed. */
 public final class Polling {
 
     private Polling() {
@@ -24,5 +25,16 @@ public final class Polling {
             consumer.poll(Duration.ofMillis(200)).forEach(got::add);
         }
         return got;
+    }
+
+    /** Checks {@code condition} every 10 ms until it holds; fails naming {@code what} after {@code timeout}. */
+    public static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Not within " + timeout + ": " + what);
+            }
+            Thread.sleep(10);
+        }
     }
 }
