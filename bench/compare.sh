@@ -508,7 +508,7 @@ HEADER="# Nagare vs Apache Kafka 4.1 — bench/compare.sh
 - Nagare commit: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?')
 - Command: \`$CMDLINE\`
 - Workloads: $WORKLOADS; RUNS=$RUNS (median). basic: N=$N × 100 B acks=1, N1K=$N1K × 1 KiB acks=all (6 partitions each), E2E=$E2E × 100 B acks=1. start-data/recovery: $START_PARTITIONS partitions, $START_GB GB of $START_RECORD_SIZE B records, produce ${RECOVERY_PRODUCE_SECS} s before kill -9. fsync: $FSYNC_PRODUCERS producers × 1 KiB acks=all, ${FSYNC_SECS} s, $FSYNC_PARTITIONS partitions. e2e-rate: ${RATE:-?} records/s × 100 B acks=1, ${E2E_RATE_SECS} s, $E2E_RATE_PARTITIONS partitions. many: $MANY_PARTITIONS partitions, $MANY_BUSY busy producers at $MANY_RATE records/s total for ${MANY_SECS} s, $MANY_IDLE_CONNS idle connections, ${MANY_IDLE_SECS} s idle.
-- Brokers: Nagare through ./nagare (-Xms16m -Xmx1g -XX:+UseSerialGC, its class-data archive), defaults (fsync row: log.flush.interval.messages=1); Kafka 4.1 KRaft single node, defaults, -Xmx1G -Xms1G.
+- Brokers: Nagare through ./nagare (-Xms16m -Xmx1g -XX:+UseSerialGC -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000, its class-data archive), defaults (fsync row: log.flush.interval.messages=1); Kafka 4.1 KRaft single node, defaults, -Xmx1G -Xms1G.
 - MB = 10^6 bytes, GB = 10^9 bytes of record payload; clients and broker share the same cores."
 mkdir -p "$REPO/bench/results"
 printf '%s\n\n%s\n' "$HEADER" "$TABLE" > "$REPO/bench/results/latest.md"
