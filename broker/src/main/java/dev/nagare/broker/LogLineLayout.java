@@ -16,15 +16,7 @@ import ch.qos.logback.core.LayoutBase;
  */
 final class LogLineLayout extends LayoutBase<ILoggingEvent> {
 
-    private final TimeZone zone;
-
-    LogLineLayout() {
-        this(TimeZone.getDefault());
-    }
-
-    LogLineLayout(TimeZone zone) {
-        this.zone = zone;
-    }
+    private final TimeZone zone = TimeZone.getDefault();
 
     @Override
     public String doLayout(ILoggingEvent event) {

@@ -126,11 +126,8 @@ final class LogRecovery {
                 Files.deleteIfExists(f);
             } else if (name.endsWith(FileNames.INDEX_SUFFIX) || name.endsWith(FileNames.TIME_INDEX_SUFFIX)) {
                 indexes.add(f);
-            } else if (name.endsWith(FileNames.SNAPSHOT_SUFFIX)) {
-                long offset = FileNames.offsetOf(name, FileNames.SNAPSHOT_SUFFIX);
-                if (offset >= 0) {
-                    snapshots.put(offset, f);
-                }
+            } else if (ProducerSnapshotFile.offsetOf(f) >= 0) {
+                snapshots.put(ProducerSnapshotFile.offsetOf(f), f);
             } else {
                 long base = FileNames.offsetOf(name, FileNames.LOG_SUFFIX);
                 if (base >= 0) {

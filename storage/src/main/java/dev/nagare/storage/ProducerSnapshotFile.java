@@ -100,12 +100,17 @@ final class ProducerSnapshotFile {
         }
     }
 
+    /** The offset a snapshot file is named after, or -1 when {@code file} is not a snapshot. */
+    static long offsetOf(Path file) {
+        return FileNames.offsetOf(file.getFileName().toString(), FileNames.SNAPSHOT_SUFFIX);
+    }
+
     /** The snapshot files of a partition directory by offset. */
     static TreeMap<Long, Path> list(Path dir) throws IOException {
         TreeMap<Long, Path> out = new TreeMap<>();
         try (Stream<Path> files = Files.list(dir)) {
             files.forEach(f -> {
-                long off = FileNames.offsetOf(f.getFileName().toString(), FileNames.SNAPSHOT_SUFFIX);
+                long off = offsetOf(f);
                 if (off >= 0) {
                     out.put(off, f);
                 }

@@ -118,17 +118,14 @@ public final class NagareCommand implements Runnable {
                     b.close();
                 }
             }, "nagare-shutdown"));
-            Broker broker;
+            Broker broker = null;
             try {
                 broker = Broker.start(config, Time.SYSTEM);
-                started.complete(broker);
             } catch (ConfigException e) {
-                started.complete(null);
                 System.err.println("nagare: configuration error: " + e.getMessage());
                 return 2;
-            } catch (Throwable e) {
-                started.complete(null);
-                throw e;
+            } finally {
+                started.complete(broker); // null when the start failed: the hook has nothing to close
             }
             broker.awaitShutdown();
             return 0;
