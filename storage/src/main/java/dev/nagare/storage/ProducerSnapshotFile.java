@@ -28,7 +28,7 @@ import dev.nagare.storage.ProducerStateTable.ProducerState;
  *     14      producerCount producers, each:
  *               8 producerId
  *               2 producerEpoch
- *               1 batchCount (0..5), then batchCount batches, oldest first, each 36 bytes:
+ *               1 batchCount (0..5), then batchCount batches, oldest first, each 32 bytes:
  *                   4 firstSequence, 4 lastSequence, 8 firstOffset, 8 lastOffset, 8 maxTimestamp
  * </pre>
  * Written to a {@code .tmp} file, fsynced, then renamed, so a crash leaves either the old set or the new file whole;
@@ -40,7 +40,7 @@ final class ProducerSnapshotFile {
     static final int MAGIC = 0x4E475053;
     static final short VERSION = 1;
     private static final int HEADER = 14;
-    private static final int BATCH_BYTES = 36;
+    private static final int BATCH_BYTES = 32;
     /** Snapshots kept per partition: the newest two cover a crash during the write of a third. */
     static final int SNAPSHOTS_KEPT = 3;
 

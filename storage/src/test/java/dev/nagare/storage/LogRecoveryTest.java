@@ -16,6 +16,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -285,6 +286,30 @@ class LogRecoveryTest {
         assertEquals(new ProducerStateEntry(42L, (short) 3, 2, time.milliseconds(), 2), before.get(0));
         assertEquals(new AppendResult(2, 2, -1, 0, true),
                 reopened.append(idempotent(42L, (short) 3, 2, time.milliseconds(), "c"), 0));
+    }
+
+    @Test
+    void theSnapshotWrittenAtACleanShutdownReadsBackWithEveryBatchOfItsProducers() throws Exception {
+        Log log = open();
+        long t = time.milliseconds();
+        log.append(idempotent(42L, (short) 3, 0, t, "a", "b"), 0);
+        log.append(idempotent(42L, (short) 3, 2, t, "c"), 0);
+        log.append(idempotent(43L, (short) 0, 0, t, "d"), 0);
+        manager.close();
+        manager = null;
+
+        Map.Entry<Long, Path> snapshot = ProducerSnapshotFile.list(partitionDir()).lastEntry();
+        assertEquals(4L, snapshot.getKey());
+        List<ProducerStateTable.ProducerState> read = ProducerSnapshotFile.read(snapshot.getValue()).orElseThrow(
+                () -> new AssertionError("the snapshot " + snapshot.getValue() + " does not read back"));
+        assertEquals(List.of(
+                new ProducerStateTable.ProducerState(42L, (short) 3, List.of(
+                        new ProducerStateTable.BatchMetadata(0, 1, 0, 1, t),
+                        new ProducerStateTable.BatchMetadata(2, 2, 2, 2, t))),
+                new ProducerStateTable.ProducerState(43L, (short) 0, List.of(
+                        new ProducerStateTable.BatchMetadata(0, 0, 3, 3, t)))),
+                read.stream().sorted(Comparator.comparingLong(ProducerStateTable.ProducerState::producerId))
+                        .toList());
     }
 
     @Test
