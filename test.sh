@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need that Maven does not bring, then runs every test (mvn verify).
+# Installs what the tests need that Maven does not bring, then runs every test: mvn verify, then
+# tests/launcher-test.sh (./nagare start as a user runs it).
 #   Debian packages: kcat, python3-kafka (kafka-python), nodejs, npm, chromium and chromium-driver when missing
 #   kafkajs from npm, into $NAGARE_NODE_PREFIX (default ~/.cache/nagare/node), where the tests look for it
 #   Apache Kafka 4.1's jars for its CLI tools (from Maven Central, broker/src/test/kafka-tools/pom.xml)
@@ -42,4 +43,6 @@ if [ "$(node -p "require('$NAGARE_NODE_PREFIX/node_modules/kafkajs/package.json'
   npm install --prefix "$NAGARE_NODE_PREFIX" --no-audit --no-fund --loglevel=error "kafkajs@$kafkajs_version" >/dev/null
 fi
 
-exec mvn -B verify "$@"
+mvn -B verify "$@"
+# The README's first command as a user runs it, on the jar mvn verify just built.
+tests/launcher-test.sh

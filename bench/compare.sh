@@ -100,7 +100,13 @@ start_sampler() { # PID FILE
 }
 stop_sampler() { kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null || true; }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# The start-up probes poll every 10 ms while a broker starts on the same 2 cores, so a poll must not fork: a
+# subshell and an exec of sleep(1) per poll took CPU from the start being timed (more from Nagare's short start
+# than from Kafka's long one). nap reads, with a timeout, a FIFO nobody writes (unlinked once open); port_open
+# opens and closes the connection as a redirection of the builtin ':'.
+NAP_FIFO=$(mktemp -u /tmp/nagare-bench-nap.XXXXXX); mkfifo "$NAP_FIFO"; exec {NAP_FD}<>"$NAP_FIFO"; rm -f "$NAP_FIFO"
+nap() { read -r -t "$1" -u "$NAP_FD" _ || true; }
+port_open() { : 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$1"; }
 port_busy_check() { if port_open "$1"; then echo "port $1 already in use; set NAGARE_PORT/KAFKA_PORT" >&2; exit 1; fi; }
 # One ApiVersions v0 request (header v1: key 18, version 0, correlation id 1, null client id) on a new connection;
 # true when an answer arrives within 120 s. A broker that accepts connections before it serves requests (Kafka's
@@ -130,13 +136,13 @@ launch_kafka() { # DIR   (after start.sh made DIR/server.properties and formatte
 wait_port() { # PORT NAME DIR
   until port_open "$1"; do
     kill -0 "$BPID" 2>/dev/null || { echo "$2 died; see $3" >&2; exit 1; }
-    sleep 0.01
+    nap 0.01
   done
 }
 wait_answer() { # PORT NAME DIR
   until api_answers "$1"; do
     kill -0 "$BPID" 2>/dev/null || { echo "$2 died; see $3" >&2; exit 1; }
-    sleep 0.01
+    nap 0.01
   done
 }
 
@@ -158,7 +164,7 @@ start_broker() {
     local sp=$!
     until [ -s "$dir/kafka.pid" ]; do
       kill -0 "$sp" 2>/dev/null || { echo "kafka start.sh failed: $(cat "$WORK/kafka-start.out")" >&2; exit 1; }
-      sleep 0.01
+      nap 0.01
     done
     t0=$(now_ns)
     BPID=$(cat "$dir/kafka.pid")
