@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -55,6 +56,21 @@ final class LogSegment {
     private long rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
     /** Bytes appended since the last index entry. Log lock. */
     private int bytesSinceLastIndexEntry;
+    /**
+     * Where the last {@link #RECENT} appended batches end, so that a reader at the tail starts at its batch: a
+     * consumer that has caught up fetches what was appended since its previous fetch, and the offset index (an
+     * entry per {@code index.interval.bytes}) would leave it up to ~40 small batches to read header by header, a
+     * pread each. A slot packs a batch's last offset (relative to {@link #baseOffset}) and the position just past
+     * it ({@link #packEnd}); slot {@code i % RECENT} holds the {@code i}-th batch appended. Segments are only
+     * appended to once loaded, so any entry a reader sees names a real batch boundary, whatever was appended
+     * since: readers need no lock, only entries whose last offset is below theirs. Written under the log lock
+     * before {@link #size} publishes the batches; made at the first append (a loaded segment that is never
+     * appended to costs nothing).
+     */
+    private static final int RECENT = 64;
+    private volatile AtomicLongArray recentEnds;
+    /** Batches appended since this segment was loaded or created; slots below {@code recentCount - RECENT} are reused. */
+    private volatile long recentCount;
     /** Set after a write, cleared before an fsync. */
     private volatile boolean dirty;
 
@@ -214,9 +230,20 @@ final class LogSegment {
             }
             indexBatch(batch.lastOffset(), batchPosition, batch.sizeInBytes(), indexIntervalBytes);
             batchPosition += batch.sizeInBytes();
+            AtomicLongArray recent = recentEnds;
+            if (recent == null) {
+                recentEnds = recent = new AtomicLongArray(RECENT);
+            }
+            long n = recentCount;
+            recent.lazySet((int) (n & (RECENT - 1)), packEnd(batch.lastOffset() - baseOffset, batchPosition));
+            recentCount = n + 1;
         }
         dirty = true;
         size = batchPosition;
+    }
+
+    private static long packEnd(long relativeLastOffset, int endPosition) {
+        return relativeLastOffset << 32 | (endPosition & 0xFFFF_FFFFL);
     }
 
     /** Kafka's index rule: an entry before a batch once more than the interval was appended since the last one. */
@@ -231,7 +258,7 @@ final class LogSegment {
 
     /** The header of the first batch below {@code maxPosition} whose last offset is at or after {@code offset}. */
     BatchHeader findBatch(long offset, long maxPosition, ByteBuffer scratch) throws IOException {
-        long pos = offsetIndex.lookup(offset);
+        long pos = searchStart(offset);
         while (true) {
             BatchHeader h = BatchHeader.read(channel, pos, maxPosition, scratch);
             if (h == null || h.lastOffset() >= offset) {
@@ -239,6 +266,23 @@ final class LogSegment {
             }
             pos += h.sizeInBytes();
         }
+    }
+
+    /**
+     * A batch boundary at or before the batch holding {@code offset}: just past the newest recently appended batch
+     * whose last offset is below it (see {@link #recentEnds}), else the offset index's entry.
+     */
+    private long searchStart(long offset) {
+        long n = recentCount;
+        AtomicLongArray recent = recentEnds;
+        long relative = offset - baseOffset;
+        for (long i = n - 1; recent != null && i >= 0 && i >= n - RECENT; i--) {
+            long e = recent.get((int) (i & (RECENT - 1)));
+            if (e >>> 32 < relative) {
+                return (int) e;
+            }
+        }
+        return offsetIndex.lookup(offset);
     }
 
     /**

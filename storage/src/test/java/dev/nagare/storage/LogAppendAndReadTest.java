@@ -116,6 +116,35 @@ class LogAppendAndReadTest {
     }
 
     @Test
+    void everyOffsetFindsItsBatchAmongTheRecentAppendsAndBeforeThemThroughTheIndex() throws Exception {
+        // one segment, an index entry only every ~4 KiB: the last 64 batches are found from the segment's record of
+        // recent appends, the older ones from the index and a header scan
+        Log log = open(config(1024 * 1024, 4096));
+        List<Long> bases = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String[] values = i % 3 == 0 ? new String[] {"a" + i, "b" + i} : new String[] {"a" + i};
+            bases.add(log.append(batch(time.milliseconds(), values), 0).firstOffset());
+            // a consumer at the tail reads each batch as it arrives
+            List<RecordBatch> tail = batches(log.read(bases.get(i), 1, true).slice());
+            assertEquals(List.of(bases.get(i)), tail.stream().map(RecordBatch::baseOffset).toList());
+        }
+        assertEquals(1, log.segmentCount());
+        long end = log.logEndOffset();
+        assertEquals(267, end);
+        for (long offset = 0; offset < end; offset++) {
+            List<RecordBatch> bs = batches(log.read(offset, 1, true).slice());
+            long expectedBase = bases.get(0);
+            for (long b : bases) {
+                if (b <= offset) {
+                    expectedBase = b;
+                }
+            }
+            assertEquals(expectedBase, bs.get(0).baseOffset(), "batch read for offset " + offset);
+        }
+        assertSame(LogSlice.EMPTY, log.read(end, 1000, true).slice());
+    }
+
+    @Test
     void offsetIndexHasAnEntryForTheFirstBatchPastTheIndexInterval() throws Exception {
         Log log = open(config(1024 * 1024, 100));
         int batchSize = batch(time.milliseconds(), "aaaa").sizeInBytes();
