@@ -253,7 +253,8 @@ final class Compaction {
 
     /**
      * Index files large enough for every batch of the input (each batch is at least 61 bytes, and an entry is written
-     * at most once per {@code index.interval.bytes}); they are preallocated sparse and trimmed once written.
+     * at most once per {@code index.interval.bytes}); they are mapped at that size, grown as entries come and trimmed
+     * once written.
      */
     private int indexBytesFor(long inputBytes) {
         long interval = Math.max(BatchHeader.SIZE, log.config().indexIntervalBytes());

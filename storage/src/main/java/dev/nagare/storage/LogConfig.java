@@ -14,7 +14,7 @@ import org.apache.kafka.common.record.TimestampType;
  * @param retentionMs              delete whole segments whose newest timestamp is older than this; -1 keeps forever
  * @param retentionBytes           delete oldest whole segments while the log is larger than this; -1 no limit
  * @param indexIntervalBytes       add an offset/time index entry after at least this many bytes of batches
- * @param segmentIndexBytes        the preallocated size of each {@code .index}/{@code .timeindex} file
+ * @param segmentIndexBytes        the most bytes an active segment's {@code .index}/{@code .timeindex} file grows to
  * @param maxMessageBytes          the largest batch accepted (MESSAGE_TOO_LARGE above it)
  * @param timestampType            CREATE_TIME stores the producer's timestamps; LOG_APPEND_TIME stamps the broker's clock
  * @param timestampBeforeMaxMs     reject (INVALID_TIMESTAMP) CreateTime batches older than now minus this

@@ -16,9 +16,15 @@ import org.apache.kafka.common.errors.KafkaStorageException;
  * A memory-mapped file of fixed-size, big-endian entries sorted by key; the common part of {@link OffsetIndex} and
  * {@link TimeIndex}.
  *
- * <p>Design: the file of the active segment is preallocated to {@code segment.index.bytes} (rounded down to a whole
- * number of entries) and mapped once, so an append is two or three stores into the mapping and a volatile write of
- * the entry count: no system call per batch. When the segment stops being active (roll, clean close) the file is
+ * <p>Design: the active segment's index is mapped once at its full {@code segment.index.bytes} (rounded down to a
+ * whole number of entries), so an append is two or three stores into the mapping and a volatile write of the entry
+ * count: no system call per batch. The file itself is kept short of the mapping and grown ahead of the appends,
+ * doubling from one page ({@link #INITIAL_FILE_BYTES}): one {@code ftruncate} per doubling, about twelve in a full
+ * 10 MiB index. A file preallocated to its full size (as Kafka does) is a 10 MiB hole, and the kernel's fault-around
+ * readahead fills the whole read-ahead window (8 MiB on this project's machines) with zeroed pages at the first
+ * store into it: about a millisecond on the appending thread and 16 MiB of page cache per partition, which at 2,000
+ * partitions stalled produce requests for seconds. A fault can only read ahead up to the end of the file, so a short
+ * file bounds it to the pages that will be written. When the segment stops being active (roll, clean close) the file is
  * truncated to its entries; the mapping is kept (only entries below the count are ever read), so lock-free readers
  * never touch an unmapped buffer. Mappings are released by the garbage collector, never forcibly unmapped, for the
  * same reason. An index that was not yet used is mapped lazily, on its first lookup (a clean start maps nothing).
@@ -27,6 +33,9 @@ import org.apache.kafka.common.errors.KafkaStorageException;
  * thread (they read {@link #entries} first, a volatile written after the entry's bytes).
  */
 abstract class MappedIndex {
+    /** The length a writable index file starts with (one page), in bytes; it doubles when full. */
+    static final int INITIAL_FILE_BYTES = 4096;
+
     protected final long baseOffset;
     private final int entrySize;
     private final int maxIndexBytes;
@@ -41,6 +50,8 @@ abstract class MappedIndex {
     private volatile int maxEntries;
     /** True when the file is (to be) preallocated and appended to: the active segment's index. */
     private volatile boolean writable;
+    /** Entries the file's length holds room for, at most {@link #maxEntries}; appends beyond grow it. Log lock only. */
+    private int fileEntries;
 
     MappedIndex(Path file, long baseOffset, int maxIndexBytes, int entrySize, boolean writable) {
         this.file = file;
@@ -82,7 +93,7 @@ abstract class MappedIndex {
         return maxEntries;
     }
 
-    /** The most entries this index holds when preallocated ({@code segment.index.bytes} worth). */
+    /** The most entries this index can hold while active ({@code segment.index.bytes} worth). */
     protected final int capacityEntries() {
         return maxIndexBytes / entrySize;
     }
@@ -118,10 +129,17 @@ abstract class MappedIndex {
             int count = (int) (length / entrySize);
             long mapped = writable ? Math.max(maxIndexBytes, (long) count * entrySize) : (long) count * entrySize;
             if (writable) {
+                // extend sparsely first: map() itself would fallocate the blocks of the whole mapping
                 raf.setLength(mapped);
             }
             MappedByteBuffer m = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, mapped);
             maxEntries = writable ? (int) (mapped / entrySize) : count;
+            fileEntries = count;
+            if (writable) {
+                // keep the file short of the mapping (see the class comment); only entries below the count are read
+                fileEntries = Math.min(maxEntries, Math.max(count, Math.max(1, INITIAL_FILE_BYTES / entrySize)));
+                raf.setLength((long) fileEntries * entrySize);
+            }
             entries = count;
             // The entries a file holds when it is mapped are on disk already: written and fsynced by a clean close,
             // or below a checkpointed recovery point (synced before that checkpoint was written, and all that
@@ -133,7 +151,7 @@ abstract class MappedIndex {
         }
     }
 
-    /** Empties the index and preallocates it again (recovery rebuilds it from the log). Log lock only. */
+    /** Empties the index and maps it for appends again (recovery rebuilds it from the log). Log lock only. */
     void reset() {
         synchronized (mapLock) {
             writable = true;
@@ -143,7 +161,7 @@ abstract class MappedIndex {
 
     /**
      * After a crash: keeps the first {@code count} entries (a trusted prefix, see {@link OffsetIndex#trustedPrefix})
-     * and lets appends continue after them. The file is cut to those entries and grown back to its preallocated size,
+     * and lets appends continue after them. The file is cut to those entries and grown back as appends need it,
      * so every later slot is a hole that reads as zeros: no entry of the crashed run can be mistaken for a new one, and
      * no page is written to clear them (writing zeros through the mapping faulted in every page of a 10 MiB index, a
      * minute and a half for 1,000 partitions). Loading thread only.
@@ -160,7 +178,25 @@ abstract class MappedIndex {
         }
     }
 
-    /** Publishes one more entry whose bytes the subclass has just stored at {@link #entryPosition}. Log lock only. */
+    /**
+     * Where the next entry goes: the position of entry {@link #entries}, after growing the file (doubling, up to the
+     * mapping) if it ends before that entry; the caller checked that the mapping has room. Log lock only.
+     */
+    protected final int appendPosition() {
+        int n = entries();
+        if (n >= fileEntries) {
+            int grown = (int) Math.min(maxEntries, Math.max(n + 1L, 2L * fileEntries));
+            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength((long) grown * entrySize);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot grow index " + file, e);
+            }
+            fileEntries = grown;
+        }
+        return entryPosition(n);
+    }
+
+    /** Publishes one more entry whose bytes the subclass has just stored at {@link #appendPosition}. Log lock only. */
     protected final void publishAppend() {
         entries = entries + 1;
     }
@@ -202,6 +238,7 @@ abstract class MappedIndex {
             throw new KafkaStorageException("Cannot trim index " + file, e);
         }
         maxEntries = count;
+        fileEntries = count;
         writable = false;
     }
 

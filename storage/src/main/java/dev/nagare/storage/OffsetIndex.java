@@ -16,8 +16,9 @@ import java.nio.file.Path;
  * </pre>
  * An entry is added before a batch once more than {@code index.interval.bytes} of batches were appended since the
  * previous entry (Kafka's rule), so a lookup is a binary search to the floor entry and then a scan of at most about
- * {@code index.interval.bytes} of batch headers. The file of the active segment is preallocated (zero-filled) to
- * {@code segment.index.bytes} and truncated to its entries when the segment is rolled or closed cleanly.
+ * {@code index.interval.bytes} of batch headers. The active segment's file is mapped at {@code segment.index.bytes},
+ * grown (zero-filled) ahead of its entries as they come, and truncated to its entries when the segment is rolled or
+ * closed cleanly (see {@link MappedIndex}).
  *
  * <p>Threads: see {@link MappedIndex} (appends under the log lock, lookups from any thread).
  */
@@ -31,8 +32,7 @@ final class OffsetIndex extends MappedIndex {
     /** Adds the entry {@code lastOffset → position}; the caller keeps offsets increasing. Log lock only. */
     void append(long lastOffset, int position) {
         MappedByteBuffer m = buffer();
-        int n = entries();
-        int at = entryPosition(n);
+        int at = appendPosition();
         m.putInt(at, (int) (lastOffset - baseOffset));
         m.putInt(at + 4, position);
         publishAppend();

@@ -50,7 +50,7 @@ final class TimeIndex extends MappedIndex {
         if (!force && isFull() || entryPosition(n) + ENTRY_SIZE > m.capacity()) {
             return;
         }
-        int at = entryPosition(n);
+        int at = appendPosition();
         m.putLong(at, timestamp);
         m.putInt(at + 8, (int) (offset - baseOffset));
         publishAppend();

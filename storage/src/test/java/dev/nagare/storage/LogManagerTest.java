@@ -94,7 +94,7 @@ class LogManagerTest {
     }
 
     @Test
-    void aCleanStartFindsTheLogEndWithoutMappingAnIndexAndTheFirstAppendPreallocatesIt() throws Exception {
+    void aCleanStartFindsTheLogEndWithoutMappingAnIndexAndTheFirstAppendMapsIt() throws Exception {
         LogConfig small = config(1 << 20, 1); // an index entry for every batch
         try (LogManager manager = TestSupport.openManager(dir, small, time)) {
             Log log = manager.getOrCreate(TP, small);
@@ -111,14 +111,14 @@ class LogManagerTest {
             assertTrue(manager.recoveredCleanly());
             Log log = manager.log(TP).orElseThrow();
             assertEquals(10, log.logEndOffset(), "from the index's last entry and the batch headers after it");
-            assertEquals(4 * 8, Files.size(index), "not mapped (which preallocates it) by the start");
+            assertEquals(4 * 8, Files.size(index), "not mapped (which grows it) by the start");
             assertEquals(timeIndexSize, Files.size(timeIndex));
             manager.writeCheckpoints();
             assertEquals(List.of("0", "1", "orders 0 10"),
                     Files.readAllLines(dir.resolve("recovery-point-offset-checkpoint")));
 
             assertEquals(10, log.append(batch(time.milliseconds(), "x", "y"), 0).firstOffset());
-            assertEquals(64 * 1024, Files.size(index), "mapped and preallocated at the first append");
+            assertEquals(4096, Files.size(index), "mapped at the first append, the file grown to one page, not to segment.index.bytes");
         }
         try (LogManager manager = TestSupport.openManager(dir, small, time)) {
             assertEquals(12, manager.log(TP).orElseThrow().logEndOffset());

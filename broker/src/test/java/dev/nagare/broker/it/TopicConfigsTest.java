@@ -179,7 +179,7 @@ class TopicConfigsTest {
             for (int i = 0; i < 3; i++) {
                 producer.send(new ProducerRecord<>("cfg-seg", 0, old, null, ("old" + i).getBytes())).get();
             }
-            alter(admin, topic("cfg-seg"), op("segment.ms", "1", OpType.SET), op("segment.index.bytes", "4096", OpType.SET),
+            alter(admin, topic("cfg-seg"), op("segment.ms", "1", OpType.SET), op("segment.index.bytes", "1000", OpType.SET),
                     op("min.insync.replicas", "1", OpType.SET));
             Thread.sleep(20);
             producer.send(new ProducerRecord<>("cfg-seg", "new3".getBytes())).get(); // rolls: the segment is 20 ms old
@@ -188,8 +188,8 @@ class TopicConfigsTest {
 
             Path partition = data.resolve("cfg-seg-0");
             assertEquals(List.of("00000000000000000000.log", "00000000000000000003.log"), files(partition, ".log"));
-            assertEquals(4096, java.nio.file.Files.size(partition.resolve("00000000000000000003.index")),
-                    "the new segment's offset index is preallocated to the new segment.index.bytes");
+            assertEquals(1000, java.nio.file.Files.size(partition.resolve("00000000000000000003.index")),
+                    "the new segment's offset index grows to one page at most, here capped by segment.index.bytes");
             ConfigEntry minIsr = describe(admin, topic("cfg-seg")).get("min.insync.replicas");
             assertEquals("1", minIsr.value());
             assertEquals(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, minIsr.source());
