@@ -36,6 +36,13 @@ class BrokerConfigTest {
     }
 
     @Test
+    void theSendBufferIsLeftToTheOsUnlessSetAndTheReceiveBufferKeepsKafkasDefault() {
+        assertEquals(-1, BrokerConfig.defaults().socketSendBufferBytes());
+        assertEquals(102400, BrokerConfig.defaults().socketReceiveBufferBytes());
+        assertEquals(102400, new BrokerConfig(Map.of("socket.send.buffer.bytes", "102400")).socketSendBufferBytes());
+    }
+
+    @Test
     void retentionIsResolvedFromMillisecondsThenMinutesThenHoursAsKafkaDoes() {
         assertEquals(168 * 3600_000L, BrokerConfig.defaults().retentionMs());
         assertEquals(5 * 60_000L, new BrokerConfig(Map.of("log.retention.minutes", "5", "log.retention.hours", "1")).retentionMs());
