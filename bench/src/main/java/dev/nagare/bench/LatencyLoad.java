@@ -131,6 +131,10 @@ public final class LatencyLoad {
             tps.add(new TopicPartition(pi.topic(), pi.partition()));
         }
         int partitions = tps.size();
+        if (partitions == 0) {
+            System.err.println("topic " + topic + " has no partitions (does it exist?)");
+            System.exit(2);
+        }
         if (consume) {
             consumer.assign(tps);
             consumer.seekToEnd(tps);
@@ -209,6 +213,7 @@ public final class LatencyLoad {
         clients.forEach(KafkaProducer::close);
 
         Map<String, String> out = new java.util.LinkedHashMap<>();
+        out.put("partitions", Integer.toString(partitions));
         out.put("sent", Long.toString(sent.get()));
         out.put("acked", Long.toString(acked.get()));
         out.put("send_errors", Long.toString(sendErrors.get()));
