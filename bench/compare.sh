@@ -403,11 +403,11 @@ wl_many() { # NAME DIR PORT
   local opts=(size=100 acks=1 producers="$MANY_BUSY" spread=1)
   log "$name: $MANY_BUSY busy connections, $MANY_RATE records/s for ${MANY_SECS}s on 6 partitions"
   measure manyfew 0 -- latencyload "$bs" few "$MANY_RATE" "$MANY_SECS" "${opts[@]}"
-  keep manyfew manyfew lat_p99_ms ack_p99_ms acked_rec_s
+  keep manyfew manyfew lat_p99_ms ack_p99_ms acked_rec_s client_cores
   log "$name: the same on $MANY_PARTITIONS partitions with $MANY_IDLE_CONNS idle connections, then ${MANY_IDLE_SECS}s idle"
   measure many 0 -- latencyload "$bs" many "$MANY_RATE" "$MANY_SECS" "${opts[@]}" idleConnections="$MANY_IDLE_CONNS" \
     idle="$MANY_IDLE_SECS" brokerPid="$BPID" clkTck="$CLK_TCK"
-  keep many many partitions lat_p99_ms ack_p99_ms acked_rec_s idle_cpu_s idle_conns_open
+  keep many many partitions lat_p99_ms ack_p99_ms acked_rec_s client_cores idle_cpu_s idle_conns_open
   awk '$1=="send_errors" || $1=="missing" || $1=="idle_conns_failed" {s+=$2} END{print "many_client_errors", s+0}' "$OUT.many.txt" >> "$KV"
   awk '$1=="manyfew_lat_p99_ms" {f=$2} $1=="many_lat_p99_ms" {m=$2} $1=="manyfew_ack_p99_ms" {fa=$2} $1=="many_ack_p99_ms" {ma=$2}
        END{ if (f > 0) printf "many_p99_vs_6 %.2f\n", m/f; if (fa > 0) printf "many_ack_p99_vs_6 %.2f\n", ma/fa }' "$KV" >> "$KV"
@@ -500,6 +500,8 @@ ROWS=(
   "many|manyfew_ack_p99_ms|p99 latency send → ack, 6 partitions (ms)"
   "many|many_ack_p99_ms|p99 latency send → ack, MANY_PARTITIONS partitions, + MANY_IDLE_CONNS idle connections (ms)"
   "many|many_ack_p99_vs_6|p99 latency send → ack, many partitions / 6 partitions"
+  "many|manyfew_client_cores|Cores used by the load generator (its CPU s / load s), 6 partitions"
+  "many|many_client_cores|Cores used by the load generator, MANY_PARTITIONS partitions"
   "many|manyfew_cpu_s|Broker CPU during the 6-partition load (s)"
   "many|many_cpu_s|Broker CPU during the MANY_PARTITIONS-partition load and the idle time after it (s)"
   "many|many_idle_cpu_s|Broker CPU while nothing is produced, MANY_IDLE_SECS (s)"

@@ -54,7 +54,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>{@code p.KEY=VALUE}, {@code c.KEY=VALUE}: extra producer / consumer properties.</li>
  * </ul>
  *
- * <p>Prints {@code key value} lines: {@code sent acked send_errors received missing seconds acked_rec_s acked_mb_s
+ * <p>Prints {@code key value} lines: {@code partitions sent acked send_errors received missing seconds acked_rec_s
+ * acked_mb_s client_cpu_s client_cores} (this JVM's CPU seconds over the load, and that over the load's seconds) {@code
  * lat_avg_ms lat_p50_ms lat_p99_ms lat_p999_ms lat_max_ms} (send → polled by the consumer), the same {@code ack_*}
  * (send → the producer's callback: what the produce path alone adds), and with the options above
  * {@code idle_conns_open idle_conns_failed idle_cpu_s}. Exits 1 when a send failed, a record was not received
@@ -149,6 +150,8 @@ public final class LatencyLoad {
         AtomicLong acked = new AtomicLong();
         AtomicLong sendErrors = new AtomicLong();
         long start = System.nanoTime();
+        long selfPid = ProcessHandle.current().pid();
+        long clientTicks0 = cpuTicks(selfPid);
         long durationNs = (long) (seconds * 1e9);
         long warmupEnd = start + (long) (warmup * 1e9);
         int capacity = (int) Math.min(MAX_SAMPLES, rate > 0 ? rate * (long) Math.ceil(seconds) + 1000 : MAX_SAMPLES / 10);
@@ -210,6 +213,9 @@ public final class LatencyLoad {
             }
         }
         double produceSeconds = (flushedAt - start) / 1e9; // until every record sent was acknowledged
+        // this JVM's CPU over the load (producers, consumer, their JIT): on 2 shared cores it says how much was left
+        // for the broker, and whether the latency figures measure the broker or the load generator
+        double clientCpuSeconds = (cpuTicks(selfPid) - clientTicks0) / (double) clkTck;
         clients.forEach(KafkaProducer::close);
 
         Map<String, String> out = new java.util.LinkedHashMap<>();
@@ -224,6 +230,8 @@ public final class LatencyLoad {
         out.put("seconds", String.format("%.2f", produceSeconds));
         out.put("acked_rec_s", String.format("%.0f", acked.get() / produceSeconds));
         out.put("acked_mb_s", String.format("%.2f", acked.get() * (double) size / 1e6 / produceSeconds));
+        out.put("client_cpu_s", String.format("%.2f", clientCpuSeconds));
+        out.put("client_cores", String.format("%.2f", clientCpuSeconds / produceSeconds));
         endToEnd.report("lat", out);
         ackLatency.report("ack", out);
         failed |= sendErrors.get() > 0 || consume && acked.get() > received;
