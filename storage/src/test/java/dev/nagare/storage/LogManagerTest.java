@@ -83,6 +83,34 @@ class LogManagerTest {
     }
 
     @Test
+    void deletingPartitionsTogetherRenamesEachAndLeavesThemOutOfTheCheckpoints() throws Exception {
+        try (LogManager manager = TestSupport.openManager(dir, config, time)) {
+            manager.getOrCreate(TP, config).append(batch(time.milliseconds(), "kept"), 0);
+            List<TopicPartition> gone = List.of(new TopicPartition("gone", 0), new TopicPartition("gone", 1),
+                    new TopicPartition("gone", 2));
+            for (TopicPartition tp : gone) {
+                manager.getOrCreate(tp, config).append(batch(time.milliseconds(), "a", "b"), 0);
+            }
+            manager.writeCheckpoints();
+            assertEquals(4, Files.readAllLines(dir.resolve("recovery-point-offset-checkpoint")).size() - 2);
+
+            manager.delete(gone);
+
+            assertEquals(List.of("0", "1", "orders 0 0"), Files.readAllLines(dir.resolve("recovery-point-offset-checkpoint")));
+            assertEquals(List.of("0", "1", "orders 0 0"), Files.readAllLines(dir.resolve("log-start-offset-checkpoint")));
+            for (TopicPartition tp : gone) {
+                assertFalse(manager.log(tp).isPresent());
+                assertFalse(Files.exists(dir.resolve(tp.topic() + "-" + tp.partition())));
+            }
+            try (var files = Files.list(dir)) {
+                assertEquals(3, files.filter(p -> p.getFileName().toString().startsWith("gone-")
+                        && p.getFileName().toString().endsWith("-delete")).count());
+            }
+            assertTrue(Files.exists(dir.resolve("orders-0")));
+        }
+    }
+
+    @Test
     void closeWritesTheMarkerOnlyAfterEverythingElse() throws Exception {
         LogManager manager = TestSupport.openManager(dir, config, time);
         manager.getOrCreate(TP, config).append(batch(time.milliseconds(), "x"), 0);

@@ -165,11 +165,13 @@ public final class PartitionManager {
     /** Deletes a topic: its metadata first (so it is gone at once for clients), then its logs. */
     public synchronized TopicInfo deleteTopic(String name) {
         TopicInfo info = topics.delete(name);
+        List<TopicPartition> removed = new ArrayList<>(info.partitions());
         for (int p = 0; p < info.partitions(); p++) {
             TopicPartition tp = new TopicPartition(name, p);
             partitions.remove(tp);
-            logs.delete(tp);
+            removed.add(tp);
         }
+        logs.delete(removed);
         log.info("Deleted topic {} (id {})", name, info.id());
         return info;
     }
