@@ -53,6 +53,7 @@ public final class Broker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final LogManager logs;
+    private final PartitionManager partitions;
     private final NetworkServer network;
     private final CoordinatorRuntime groups;
     private final LagMonitor lag;
@@ -64,12 +65,14 @@ public final class Broker implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private Broker(BrokerConfig config, LogManager logs, NetworkServer network, CoordinatorRuntime groups,
+    private Broker(BrokerConfig config, LogManager logs, PartitionManager partitions, NetworkServer network,
+                   CoordinatorRuntime groups,
                    LagMonitor lag, LagService lagService, BrokerMetrics metrics, WebServer web,
                    InetSocketAddress boundAddress,
                    ClusterView cluster) {
         this.config = config;
         this.logs = logs;
+        this.partitions = partitions;
         this.network = network;
         this.groups = groups;
         this.lag = lag;
@@ -103,8 +106,9 @@ public final class Broker implements AutoCloseable {
         CoordinatorRuntime groups = null;
         WebServer web = null;
         LagService lagService = null;
+        PartitionManager partitions = null;
         try {
-            PartitionManager partitions = new PartitionManager(current, topics, logs);
+            partitions = new PartitionManager(current, topics, logs);
             ProducerIdAllocator producerIds = new ProducerIdAllocator(logDir.resolve(TopicRegistry.METADATA_DIR));
             ClusterView cluster = new ClusterView(identity);
             groups = new CoordinatorRuntime(partitions, time);
@@ -133,7 +137,7 @@ public final class Broker implements AutoCloseable {
             log.info("Nagare node {} of cluster {} started in {} ms: {} topic(s), data in {}, advertised as {}:{}",
                     identity.nodeId(), identity.clusterId(), (System.nanoTime() - startNanos) / 1_000_000,
                     topics.all().size(), logDir, host, port);
-            return new Broker(config, logs, network, groups, lag, lagService, metrics, web, bound, cluster);
+            return new Broker(config, logs, partitions, network, groups, lag, lagService, metrics, web, bound, cluster);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (web != null) {
                 web.close();
@@ -146,6 +150,9 @@ public final class Broker implements AutoCloseable {
             }
             if (groups != null) {
                 groups.close();
+            }
+            if (partitions != null) {
+                partitions.close();
             }
             logs.close();
             throw e;
@@ -235,6 +242,7 @@ public final class Broker implements AutoCloseable {
             }
             lagService.close();
             groups.close();
+            partitions.close();
         } finally {
             try {
                 logs.close();

@@ -41,8 +41,10 @@ public final class Apis {
         register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(partitions));
         register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(partitions));
         register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(producerIds));
-        register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(partitions, cluster.nodeId()));
-        register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(partitions));
+        register(ApiKeys.CREATE_TOPICS, ApiHandler.onExecutor(new CreateTopicsHandler(partitions, cluster.nodeId()),
+                partitions.topicOperations()));
+        register(ApiKeys.DELETE_TOPICS, ApiHandler.onExecutor(new DeleteTopicsHandler(partitions),
+                partitions.topicOperations()));
         register(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(partitions, cluster.nodeId()));
         registerTopicOperations(partitions, cluster.nodeId());
         AlterConfigsHandler alterConfigs = new AlterConfigsHandler(partitions, cluster.nodeId());
@@ -65,7 +67,8 @@ public final class Apis {
 
     /** Issue 7's partition, record, log-dir, producer and feature operations. */
     private void registerTopicOperations(PartitionManager partitions, int nodeId) {
-        register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(partitions, nodeId));
+        register(ApiKeys.CREATE_PARTITIONS, ApiHandler.onExecutor(new CreatePartitionsHandler(partitions, nodeId),
+                partitions.topicOperations()));
         register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(partitions));
         register(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(partitions));
         register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(partitions));

@@ -101,7 +101,14 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (inFlight.size() >= MAX_IN_FLIGHT) {
             ctx.channel().config().setAutoRead(false);
         }
-        ApiHandler handler = handlers.get(request.apiKey());
+        dispatch(handlers.get(request.apiKey()), request);
+    }
+
+    /**
+     * Runs the handler on the calling thread; an exception it throws answers the request with the API's error
+     * response (logged when it is not one Kafka names).
+     */
+    static void dispatch(ApiHandler handler, Request request) {
         try {
             handler.handle(request);
         } catch (RuntimeException e) {

@@ -6,6 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
@@ -31,9 +35,11 @@ import dev.nagare.storage.LogManager;
  * deleted: it validates as Kafka does, records the topic in the {@link TopicRegistry}, then creates or removes the
  * logs.
  *
- * <p>Thread-safe: lookups read a concurrent map; creation and deletion are serialized on this object.
+ * <p>Thread-safe: lookups read a concurrent map; creation and deletion are serialized on this object. The requests
+ * that create, grow or delete topics run on its one {@link #topicOperations()} thread, not on an event loop: a
+ * topic of 10,000 partitions is 30,000 files and a directory each to create.
  */
-public final class PartitionManager {
+public final class PartitionManager implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionManager.class);
 
@@ -42,6 +48,11 @@ public final class PartitionManager {
     private final TopicRegistry topics;
     private final LogManager logs;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private final ExecutorService topicOperations = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "nagare-topics");
+        t.setDaemon(true);
+        return t;
+    });
 
     public PartitionManager(BrokerConfig config, TopicRegistry topics, LogManager logs) {
         this.config = config;
@@ -54,6 +65,24 @@ public final class PartitionManager {
 
     public TopicRegistry topics() {
         return topics;
+    }
+
+    /** The thread that CreateTopics, CreatePartitions and DeleteTopics run on (their work blocks on the disk). */
+    public Executor topicOperations() {
+        return topicOperations;
+    }
+
+    /** Lets the topic operation under way finish (those queued behind it too, up to a minute), then stops. */
+    @Override
+    public void close() {
+        topicOperations.shutdown();
+        try {
+            if (!topicOperations.awaitTermination(1, TimeUnit.MINUTES)) {
+                log.warn("A topic operation is still running after 1 minute; closing without it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public BrokerConfig brokerConfig() {

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -18,10 +20,16 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.nagare.broker.testing.Polling;
+import dev.nagare.broker.testing.RawClient;
 import dev.nagare.broker.testing.TestBroker;
 
 /** Topics come and go: auto-creation with num.partitions, ids that persist, deletion. */
@@ -52,6 +60,30 @@ class TopicLifecycleTest {
                     () -> admin.describeTopics(List.of("nope")).allTopicNames().get());
             assertTrue(e.getCause() instanceof UnknownTopicOrPartitionException, e.toString());
             assertEquals(Set.of(), admin.listTopics().names().get());
+        }
+    }
+
+    @Test
+    void aTopicOfTenThousandPartitionsIsCreatedWhileItsNetworkThreadKeepsAnsweringOtherConnections() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir, Map.of("num.network.threads", "1"));
+             Admin admin = broker.admin()) {
+            KafkaFuture<Void> created = admin.createTopics(List.of(new NewTopic("wide", 10_000, (short) 1))).all();
+            Path first = broker.dataDir().resolve("wide-0");
+            Path last = broker.dataDir().resolve("wide-9999");
+            Polling.await(() -> Files.isDirectory(first), Duration.ofSeconds(60), "the first partition's directory");
+
+            try (RawClient other = new RawClient("127.0.0.1", broker.port())) { // the same, only event loop
+                ApiVersionsResponse answer = other.roundTrip(new ApiVersionsRequest.Builder().build((short) 3));
+                assertEquals(Errors.NONE.code(), answer.data().errorCode());
+            }
+            assertFalse(Files.exists(last), "answered while the topic's partitions were still being created");
+
+            created.get(120, TimeUnit.SECONDS);
+            assertTrue(Files.isDirectory(last));
+            assertEquals(10_000, admin.describeTopics(List.of("wide")).allTopicNames().get().get("wide").partitions().size());
+            admin.deleteTopics(List.of("wide")).all().get(60, TimeUnit.SECONDS);
+            assertEquals(Set.of(), admin.listTopics().names().get());
+            assertFalse(Files.exists(first));
         }
     }
 
