@@ -25,7 +25,9 @@ import dev.nagare.broker.partition.PartitionManager;
 /**
  * Metadata: this node as the only broker and controller, and the requested topics (all when the list is null, or
  * empty at v0) with this node leading every partition. A topic asked for by name that does not exist is created
- * when {@code auto.create.topics.enable} and the request allow it, and answered at once, ready.
+ * when {@code auto.create.topics.enable} and the request allow it, and answered once it is ready: such a request is
+ * answered on {@link PartitionManager#topicOperations()}, not on the event loop (creating {@code num.partitions}
+ * partitions is files to create and metadata to fsync).
  */
 final class MetadataHandler implements ApiHandler {
 
@@ -34,13 +36,42 @@ final class MetadataHandler implements ApiHandler {
     private final ClusterView cluster;
     private final PartitionManager partitions;
 
+    private final ApiHandler creating;
+
     MetadataHandler(ClusterView cluster, PartitionManager partitions) {
         this.cluster = cluster;
         this.partitions = partitions;
+        this.creating = ApiHandler.onExecutor(this::answer, partitions.topicOperations());
     }
 
     @Override
     public void handle(Request request) {
+        if (mayCreate(request)) {
+            creating.handle(request);
+        } else {
+            answer(request);
+        }
+    }
+
+    /** True when the request names a topic that does not exist and may be auto-created. */
+    private boolean mayCreate(Request request) {
+        MetadataRequestData data = request.data();
+        if (data.topics() == null || !autoCreate(data, request.version())) {
+            return false;
+        }
+        for (MetadataRequestData.MetadataRequestTopic t : data.topics()) {
+            if (t.name() != null && partitions.topics().get(t.name()).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean autoCreate(MetadataRequestData data, short version) {
+        return partitions.brokerConfig().autoCreateTopicsEnable() && (version < 4 || data.allowAutoTopicCreation());
+    }
+
+    private void answer(Request request) {
         MetadataRequestData data = request.data();
         short version = request.version();
         boolean topicOps = version >= 8 && data.includeTopicAuthorizedOperations();
@@ -59,8 +90,7 @@ final class MetadataHandler implements ApiHandler {
                 response.topics().add(describe(topic, topicOps));
             }
         } else {
-            boolean autoCreate = partitions.brokerConfig().autoCreateTopicsEnable()
-                    && (version < 4 || data.allowAutoTopicCreation());
+            boolean autoCreate = autoCreate(data, version);
             for (MetadataRequestData.MetadataRequestTopic requested : data.topics()) {
                 response.topics().add(lookup(requested, autoCreate, topicOps));
             }

@@ -22,9 +22,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,23 +73,47 @@ class TopicLifecycleTest {
         try (TestBroker broker = TestBroker.start(dir, Map.of("num.network.threads", "1"));
              Admin admin = broker.admin()) {
             KafkaFuture<Void> created = admin.createTopics(List.of(new NewTopic("wide", 10_000, (short) 1))).all();
-            Path first = broker.dataDir().resolve("wide-0");
-            Path last = broker.dataDir().resolve("wide-9999");
-            Polling.await(() -> Files.isDirectory(first), Duration.ofSeconds(60), "the first partition's directory");
-
-            try (RawClient other = new RawClient("127.0.0.1", broker.port())) { // the same, only event loop
-                ApiVersionsResponse answer = other.roundTrip(new ApiVersionsRequest.Builder().build((short) 3));
-                assertEquals(Errors.NONE.code(), answer.data().errorCode());
-            }
-            assertFalse(Files.exists(last), "answered while the topic's partitions were still being created");
+            assertAnsweredWhileCreating(broker, "wide", 10_000);
 
             created.get(120, TimeUnit.SECONDS);
-            assertTrue(Files.isDirectory(last));
+            assertTrue(Files.isDirectory(broker.dataDir().resolve("wide-9999")));
             assertEquals(10_000, admin.describeTopics(List.of("wide")).allTopicNames().get().get("wide").partitions().size());
             admin.deleteTopics(List.of("wide")).all().get(60, TimeUnit.SECONDS);
             assertEquals(Set.of(), admin.listTopics().names().get());
-            assertFalse(Files.exists(first));
+            assertFalse(Files.exists(broker.dataDir().resolve("wide-0")));
         }
+    }
+
+    @Test
+    void aTopicAutoCreatedByMetadataIsCreatedWhileItsNetworkThreadKeepsAnsweringOtherConnections() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir, Map.of("num.network.threads", "1", "num.partitions", "10000"));
+             RawClient asking = new RawClient("127.0.0.1", broker.port())) {
+            asking.send(new MetadataRequest.Builder(new MetadataRequestData().setAllowAutoTopicCreation(true)
+                    .setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName("auto-wide")))).build((short) 12));
+            assertAnsweredWhileCreating(broker, "auto-wide", 10_000);
+
+            MetadataResponse answer = (MetadataResponse) asking.receive(ApiKeys.METADATA, (short) 12).response();
+            MetadataResponseData.MetadataResponseTopic topic = answer.data().topics().find("auto-wide");
+            assertEquals(Errors.NONE.code(), topic.errorCode());
+            assertEquals(10_000, topic.partitions().size());
+            assertTrue(Files.isDirectory(broker.dataDir().resolve("auto-wide-9999")));
+        }
+    }
+
+    /**
+     * Waits until the first of the topic's partition directories exists, then asks ApiVersions on a new connection
+     * (with one network thread, on the same event loop as the creating request) and checks that the answer came
+     * before the last partition's directory was made.
+     */
+    private static void assertAnsweredWhileCreating(TestBroker broker, String topic, int partitions) throws Exception {
+        Path first = broker.dataDir().resolve(topic + "-0");
+        Path last = broker.dataDir().resolve(topic + "-" + (partitions - 1));
+        Polling.await(() -> Files.isDirectory(first), Duration.ofSeconds(60), "the first partition's directory");
+        try (RawClient other = new RawClient("127.0.0.1", broker.port())) {
+            ApiVersionsResponse answer = other.roundTrip(new ApiVersionsRequest.Builder().build((short) 3));
+            assertEquals(Errors.NONE.code(), answer.data().errorCode());
+        }
+        assertFalse(Files.exists(last), "answered while the topic's partitions were still being created");
     }
 
     @Test
