@@ -297,11 +297,15 @@ final class LogCleaner {
         }
     }
 
-    /** The log is deleted: its entry leaves the checkpoint. Any thread. */
-    void forget(TopicPartition tp) {
+    /** These logs are deleted: their entries leave the checkpoint, written once for all of them. Any thread. */
+    void forget(Collection<TopicPartition> tps) {
         synchronized (checkpointLock) {
-            tombstoneHorizons.remove(tp);
-            if (firstDirty.remove(tp) != null) {
+            boolean listed = false;
+            for (TopicPartition tp : tps) {
+                tombstoneHorizons.remove(tp);
+                listed |= firstDirty.remove(tp) != null;
+            }
+            if (listed) {
                 writeCheckpoint();
             }
         }

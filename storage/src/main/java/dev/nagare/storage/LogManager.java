@@ -329,22 +329,23 @@ public final class LogManager implements Closeable {
     }
 
     /**
-     * Removes these partitions' logs as {@link #delete(TopicPartition)} does, then writes the checkpoints once
-     * without them (so that a partition created again under the same name cannot inherit an old recovery point).
+     * Removes these partitions' logs as {@link #delete(TopicPartition)} does, then writes the checkpoints (and the
+     * cleaner's, when it listed them) once without them (so that a partition created again under the same name cannot
+     * inherit an old recovery point or cleaning position).
      * Written per partition, the checkpoints (two files, each fsynced, listing every log) made deleting a topic of
      * 5,000 partitions take 8 s; once for the topic, it is the renames that remain.
      *
      * @throws KafkaStorageException a directory could not be renamed; the ones before it are deleted
      */
     public void delete(Collection<TopicPartition> tps) {
-        boolean removed = false;
+        List<TopicPartition> removed = new ArrayList<>(tps.size());
         try {
             for (TopicPartition tp : tps) {
                 Log log = logs.remove(tp);
                 if (log == null) {
                     continue;
                 }
-                removed = true;
+                removed.add(tp);
                 Path target = logDir.resolve(FileNames.dirName(tp) + "." + UUID.randomUUID().toString().replace("-", "")
                         + FileNames.DIR_DELETE_SUFFIX);
                 try {
@@ -356,11 +357,11 @@ public final class LogManager implements Closeable {
                     log.closeChannels();
                     deleteRecursively(target);
                 });
-                cleaner.forget(tp);
                 flusher.forget(log);
             }
         } finally {
-            if (removed) {
+            if (!removed.isEmpty()) {
+                cleaner.forget(removed);
                 safely("checkpoint", this::writeCheckpoints);
             }
         }

@@ -18,6 +18,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -322,6 +323,27 @@ class CompactionTest {
         log.roll();
         manager.runCleaner();
         assertEquals(List.of("1:a=1"), readKeyed(log, 0));
+    }
+
+    @Test
+    void deletingCleanedPartitionsTogetherLeavesThemOutOfTheCleanerCheckpoint() throws Exception {
+        Log log = open();
+        TopicPartition other = new TopicPartition("orders", 1);
+        TopicPartition kept = new TopicPartition("kept", 0);
+        Log otherLog = manager.getOrCreate(other, log.config());
+        Log keptLog = manager.getOrCreate(kept, log.config());
+        for (Log l : List.of(log, otherLog, keptLog)) {
+            appendKeyed(l, time.milliseconds(), "a=1", "b=1", "a=2", "z=1");
+        }
+        manager.runCleaner();
+        manager.runCleaner();
+        manager.runCleaner();
+        assertEquals(List.of("0", "3", "kept 0 3", "orders 0 3", "orders 1 3"),
+                Files.readAllLines(dir.resolve("cleaner-offset-checkpoint")).stream().sorted().toList());
+
+        manager.delete(List.of(TP, other));
+
+        assertEquals(List.of("0", "1", "kept 0 3"), Files.readAllLines(dir.resolve("cleaner-offset-checkpoint")));
     }
 
     @Test
