@@ -27,6 +27,7 @@ import dev.nagare.broker.config.BrokerConfig;
 import dev.nagare.broker.config.TopicConfigs;
 import dev.nagare.broker.metadata.TopicInfo;
 import dev.nagare.broker.metadata.TopicRegistry;
+import dev.nagare.broker.network.NamedThreadFactory;
 import dev.nagare.storage.Log;
 import dev.nagare.storage.LogManager;
 
@@ -48,11 +49,8 @@ public final class PartitionManager implements AutoCloseable {
     private final TopicRegistry topics;
     private final LogManager logs;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
-    private final ExecutorService topicOperations = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "nagare-topics");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService topicOperations =
+            Executors.newSingleThreadExecutor(new NamedThreadFactory("nagare-topics"));
 
     public PartitionManager(BrokerConfig config, TopicRegistry topics, LogManager logs) {
         this.config = config;
