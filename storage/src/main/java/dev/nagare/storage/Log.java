@@ -494,7 +494,8 @@ public final class Log {
         return end.segment().baseOffset;
     }
 
-    boolean isClosed() {
+    /** True once the log is closed or deleted: it takes no appends, and a reader holding it must look again. */
+    public boolean isClosed() {
         return closed;
     }
 

@@ -185,12 +185,31 @@ final class FetchHandler implements ApiHandler {
             boolean minOneBatch = true;
             boolean anyError = false;
             for (CachedPartition target : targets) {
-                Optional<TopicInfo> topic = lookup.topic(target.topic, target.topicId, byId);
-                String name = topic.map(TopicInfo::name).orElse(target.topic);
+                Partition partition = target.resolved;
+                String name = target.resolvedName;
                 try {
-                    Partition partition = lookup.partition(topic, byId, target.partition);
+                    if (partition == null || partition.log().isClosed()) {
+                        // first read, or the topic was deleted (and maybe created again) since: look it up
+                        target.resolved = null;
+                        Optional<TopicInfo> topic = lookup.topic(target.topic, target.topicId, byId);
+                        name = topic.map(TopicInfo::name).orElse(target.topic);
+                        partition = lookup.partition(topic, byId, target.partition);
+                        target.resolved = partition;
+                        target.resolvedName = name;
+                    }
                     Partition.checkLeaderEpoch(target.currentLeaderEpoch);
                     watched.add(partition);
+                    long highWatermark = partition.log().highWatermark();
+                    if (target.fetchOffset == highWatermark) {
+                        // caught up: nothing to read. An incremental response leaves the partition out unless its
+                        // offsets moved, so with many idle partitions a fetch costs a volatile read per partition
+                        long logStart = partition.log().logStartOffset();
+                        if (!incremental || highWatermark != target.sentHighWatermark
+                                || logStart != target.sentLogStartOffset) {
+                            reads.add(new PartitionRead(target, name, Errors.NONE, highWatermark, logStart, null));
+                        }
+                        continue;
+                    }
                     int limit = Math.max(0, Math.min(target.maxBytes, remaining));
                     LogReadInfo info = partition.log().read(target.fetchOffset, limit, minOneBatch);
                     int size = info.slice().size();

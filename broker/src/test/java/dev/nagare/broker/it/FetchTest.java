@@ -216,6 +216,67 @@ class FetchTest {
         }
     }
 
+    /** Opens a session on partition 0 of {@code topic} at {@code offset}; returns its id. */
+    private static int openSession(RawClient c, String topic, long offset) throws Exception {
+        FetchRequestData full = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
+                .setMaxBytes(1 << 20).setSessionId(0).setSessionEpoch(0);
+        full.topics().add(new FetchRequestData.FetchTopic().setTopic(topic).setPartitions(List.of(
+                new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(offset)
+                        .setPartitionMaxBytes(1 << 20).setCurrentLeaderEpoch(-1).setLogStartOffset(-1))));
+        FetchResponse first = c.roundTrip(new FetchRequest(full, (short) 12));
+        assertEquals(Errors.NONE.code(), only(first).errorCode());
+        return first.data().sessionId();
+    }
+
+    private static FetchResponse incremental(RawClient c, int sessionId, int epoch) throws Exception {
+        return c.roundTrip(new FetchRequest(new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
+                .setMaxBytes(1 << 20).setSessionId(sessionId).setSessionEpoch(epoch), (short) 12));
+    }
+
+    @Test
+    void aCaughtUpSessionPartitionIsReportedWhenItsLogStartMoves() throws Exception {
+        try (Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic("trimmed", 1, (short) 1))).all().get();
+        }
+        producer.send(new ProducerRecord<>("trimmed", 0, null, "a".getBytes())).get();
+        producer.send(new ProducerRecord<>("trimmed", 0, null, "b".getBytes())).get();
+        try (RawClient c = new RawClient("127.0.0.1", broker.port()); Admin admin = broker.admin()) {
+            int session = openSession(c, "trimmed", 2);
+            assertEquals(0, incremental(c, session, 1).data().responses().size(), "caught up, nothing moved");
+            admin.deleteRecords(Map.of(new TopicPartition("trimmed", 0),
+                    org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(2))).all().get();
+            FetchResponseData.PartitionData p = only(incremental(c, session, 2));
+            assertEquals(Errors.NONE.code(), p.errorCode());
+            assertEquals(2, p.logStartOffset());
+            assertEquals(2, p.highWatermark());
+            assertEquals(0, p.records().sizeInBytes());
+        }
+    }
+
+    @Test
+    void aSessionPartitionWhoseTopicIsDeletedAndCreatedAgainReadsTheNewLog() throws Exception {
+        try (Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic("reborn", 1, (short) 1))).all().get();
+        }
+        try (RawClient c = new RawClient("127.0.0.1", broker.port()); Admin admin = broker.admin()) {
+            int session = openSession(c, "reborn", 0);
+            assertEquals(0, incremental(c, session, 1).data().responses().size(), "empty and caught up");
+
+            admin.deleteTopics(List.of("reborn")).all().get();
+            FetchResponseData.PartitionData gone = only(incremental(c, session, 2));
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), gone.errorCode());
+
+            admin.createTopics(List.of(new NewTopic("reborn", 1, (short) 1))).all().get();
+            producer.send(new ProducerRecord<>("reborn", 0, null, "again".getBytes())).get();
+            FetchResponseData.PartitionData back = only(incremental(c, session, 3));
+            assertEquals(Errors.NONE.code(), back.errorCode());
+            assertEquals(1, back.highWatermark());
+            MemoryRecords records = (MemoryRecords) back.records();
+            assertEquals("again", new String(org.apache.kafka.common.utils.Utils.toArray(
+                    records.records().iterator().next().value())));
+        }
+    }
+
     @Test
     void fetchV13AndLaterNameTopicsById() throws Exception {
         producer.send(new ProducerRecord<>("waits", 0, null, "by-id".getBytes())).get();
