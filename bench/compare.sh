@@ -16,6 +16,9 @@
 #               100 B acks=1 ProducerPerformance from `basic` in this invocation, else a probe run; or E2E_RATE).
 #   many        MANY_PARTITIONS partitions, MANY_IDLE_CONNS idle + MANY_BUSY busy connections: p99 latency at
 #               MANY_RATE vs the same load on 6 partitions, errors, broker CPU over MANY_IDLE_SECS of no produce.
+#               Twice: with KafkaProducers (MANY_BUSY of them, one consumer), and with lean producers (LatencyLoad
+#               client=raw: KafkaProducer's own per-partition work takes the 2 cores at 10,000 partitions) and
+#               KafkaConsumers, half of MANY_BUSY each. The first MANY_WARMUP seconds are not in the latencies.
 # Then prints a markdown table (figure | Nagare | Kafka | Nagare/Kafka) and writes it, with the date, machine and
 # command line, to bench/results/latest.md.
 #
@@ -28,6 +31,7 @@
 #   FSYNC_PRODUCERS=10 FSYNC_SECS=30 FSYNC_PARTITIONS=6        fsync workload
 #   E2E_RATE=<records/s> E2E_RATE_SECS=30 E2E_RATE_PARTITIONS=6  e2e-rate workload (rate: see above)
 #   MANY_PARTITIONS=10000 MANY_IDLE_CONNS=1000 MANY_BUSY=10 MANY_RATE=10000 MANY_SECS=30 MANY_IDLE_SECS=10
+#   MANY_WARMUP=10
 #   NAGARE_PORT=39092  KAFKA_PORT=39192 (controller on KAFKA_PORT+1; Nagare's HTTP on NAGARE_PORT+1 for fsync)
 #   WORK=/tmp/nagare-bench                                     data dirs and raw outputs (wiped)
 #   PEER_KAFKA_TOOLS=<repo>/../shared/tools/peer-kafka         peer-kafka scripts (start.sh, kafka-class.sh, …);
@@ -56,6 +60,7 @@ FSYNC_PRODUCERS=${FSYNC_PRODUCERS:-10}; FSYNC_SECS=${FSYNC_SECS:-30}; FSYNC_PART
 E2E_RATE_SECS=${E2E_RATE_SECS:-30}; E2E_RATE_PARTITIONS=${E2E_RATE_PARTITIONS:-6}
 MANY_PARTITIONS=${MANY_PARTITIONS:-10000}; MANY_IDLE_CONNS=${MANY_IDLE_CONNS:-1000}; MANY_BUSY=${MANY_BUSY:-10}
 MANY_RATE=${MANY_RATE:-10000}; MANY_SECS=${MANY_SECS:-30}; MANY_IDLE_SECS=${MANY_IDLE_SECS:-10}
+MANY_WARMUP=${MANY_WARMUP:-10}
 NAGARE_PORT=${NAGARE_PORT:-39092}; KAFKA_PORT=${KAFKA_PORT:-39192}
 WORK=${WORK:-/tmp/nagare-bench}
 BROKERS=${BROKERS:-"nagare kafka"}
@@ -400,7 +405,9 @@ wl_many() { # NAME DIR PORT
   create_topic "$bs" few 6
   t0=$(now_ns); create_topic "$bs" many "$MANY_PARTITIONS"
   kv many_create_s "$(awk -v d=$(( $(now_ns) - t0 )) 'BEGIN{printf "%.1f", d/1e9}')"
-  local opts=(size=100 acks=1 producers="$MANY_BUSY" spread=1)
+  local opts=(size=100 acks=1 producers="$MANY_BUSY" spread=1 warmup="$MANY_WARMUP")
+  local lean=$((MANY_BUSY / 2)) readers=$((MANY_BUSY - MANY_BUSY / 2))
+  local raw=(size=100 acks=1 client=raw producers="$lean" consumers="$readers" warmup="$MANY_WARMUP")
   log "$name: $MANY_BUSY busy connections, $MANY_RATE records/s for ${MANY_SECS}s on 6 partitions"
   measure manyfew 0 -- latencyload "$bs" few "$MANY_RATE" "$MANY_SECS" "${opts[@]}"
   keep manyfew manyfew lat_p99_ms ack_p99_ms acked_rec_s client_cores
@@ -408,9 +415,17 @@ wl_many() { # NAME DIR PORT
   measure many 0 -- latencyload "$bs" many "$MANY_RATE" "$MANY_SECS" "${opts[@]}" idleConnections="$MANY_IDLE_CONNS" \
     idle="$MANY_IDLE_SECS" brokerPid="$BPID" clkTck="$CLK_TCK"
   keep many many partitions lat_p99_ms ack_p99_ms acked_rec_s client_cores idle_cpu_s idle_conns_open
-  awk '$1=="send_errors" || $1=="missing" || $1=="idle_conns_failed" {s+=$2} END{print "many_client_errors", s+0}' "$OUT.many.txt" >> "$KV"
-  awk '$1=="manyfew_lat_p99_ms" {f=$2} $1=="many_lat_p99_ms" {m=$2} $1=="manyfew_ack_p99_ms" {fa=$2} $1=="many_ack_p99_ms" {ma=$2}
-       END{ if (f > 0) printf "many_p99_vs_6 %.2f\n", m/f; if (fa > 0) printf "many_ack_p99_vs_6 %.2f\n", ma/fa }' "$KV" >> "$KV"
+  log "$name: $MANY_RATE records/s from $lean lean producers and $readers consumers on 6 partitions, then on $MANY_PARTITIONS"
+  measure manyrawfew 0 -- latencyload "$bs" few "$MANY_RATE" "$MANY_SECS" "${raw[@]}"
+  keep manyrawfew manyrawfew lat_p99_ms ack_p99_ms client_cores
+  measure manyraw 0 -- latencyload "$bs" many "$MANY_RATE" "$MANY_SECS" "${raw[@]}" idleConnections="$MANY_IDLE_CONNS"
+  keep manyraw manyraw lat_p99_ms ack_p99_ms client_cores idle_conns_open
+  cat "$OUT.many.txt" "$OUT.manyraw.txt" "$OUT.manyrawfew.txt" |
+    awk '$1=="send_errors" || $1=="missing" || $1=="idle_conns_failed" {s+=$2} END{print "many_client_errors", s+0}' >> "$KV"
+  awk 'function r(k, a, b) { if (v[a] > 0) printf "%s %.2f\n", k, v[b] / v[a] } {v[$1]=$2}
+       END{ r("many_p99_vs_6", "manyfew_lat_p99_ms", "many_lat_p99_ms"); r("many_ack_p99_vs_6", "manyfew_ack_p99_ms", "many_ack_p99_ms")
+            r("manyraw_p99_vs_6", "manyrawfew_lat_p99_ms", "manyraw_lat_p99_ms")
+            r("manyraw_ack_p99_vs_6", "manyrawfew_ack_p99_ms", "manyraw_ack_p99_ms") }' "$KV" >> "$KV"
   kv many_rss_mb "$(awk -v k="$(rss_kb "$BPID")" 'BEGIN{printf "%.1f", k/1024}')"
   count_errors many_log_errors "$name" "$dir"
   stop_broker "$BPID"
@@ -504,6 +519,16 @@ ROWS=(
   "many|many_client_cores|Cores used by the load generator, MANY_PARTITIONS partitions"
   "many|manyfew_cpu_s|Broker CPU during the 6-partition load (s)"
   "many|many_cpu_s|Broker CPU during the MANY_PARTITIONS-partition load and the idle time after it (s)"
+  "many|manyrawfew_lat_p99_ms|Lean producers + consumers: p99 latency send → poll, 6 partitions (ms)"
+  "many|manyraw_lat_p99_ms|Lean producers + consumers: p99 send → poll, MANY_PARTITIONS partitions, + MANY_IDLE_CONNS idle (ms)"
+  "many|manyraw_p99_vs_6|Lean producers + consumers: p99 send → poll, many partitions / 6 partitions"
+  "many|manyrawfew_ack_p99_ms|Lean producers + consumers: p99 latency send → ack, 6 partitions (ms)"
+  "many|manyraw_ack_p99_ms|Lean producers + consumers: p99 send → ack, MANY_PARTITIONS partitions, + MANY_IDLE_CONNS idle (ms)"
+  "many|manyraw_ack_p99_vs_6|Lean producers + consumers: p99 send → ack, many partitions / 6 partitions"
+  "many|manyrawfew_client_cores|Lean producers + consumers: cores used by the load generator, 6 partitions"
+  "many|manyraw_client_cores|Lean producers + consumers: cores used by the load generator, MANY_PARTITIONS partitions"
+  "many|manyrawfew_cpu_s|Lean producers + consumers: broker CPU during the 6-partition load (s)"
+  "many|manyraw_cpu_s|Lean producers + consumers: broker CPU during the MANY_PARTITIONS-partition load (s)"
   "many|many_idle_cpu_s|Broker CPU while nothing is produced, MANY_IDLE_SECS (s)"
   "many|many_idle_conns_open|Idle connections still open at the end"
   "many|many_client_errors|Client errors (send errors, records missing, idle connections lost)"
@@ -532,7 +557,7 @@ HEADER="# Nagare vs Apache Kafka 4.1 — bench/compare.sh
 - Machine: $(nproc) cores (${CPU_MODEL:-unknown CPU}), ${MEM_GB} GiB RAM, $(uname -sr); Java: $(java -version 2>&1 | head -1)
 - Nagare commit: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?')
 - Command: \`$CMDLINE\`
-- Workloads: $WORKLOADS; RUNS=$RUNS (median). basic: N=$N × 100 B acks=1, N1K=$N1K × 1 KiB acks=all (6 partitions each), E2E=$E2E × 100 B acks=1. start-data/recovery: $START_PARTITIONS partitions, $START_GB GB of $START_RECORD_SIZE B records, produce ${RECOVERY_PRODUCE_SECS} s before kill -9. fsync: $FSYNC_PRODUCERS producers × 1 KiB acks=all, ${FSYNC_SECS} s, $FSYNC_PARTITIONS partitions. e2e-rate: ${RATE:-?} records/s × 100 B acks=1, ${E2E_RATE_SECS} s, $E2E_RATE_PARTITIONS partitions. many: $MANY_PARTITIONS partitions, $MANY_BUSY busy producers at $MANY_RATE records/s total for ${MANY_SECS} s, $MANY_IDLE_CONNS idle connections, ${MANY_IDLE_SECS} s idle.
+- Workloads: $WORKLOADS; RUNS=$RUNS (median). basic: N=$N × 100 B acks=1, N1K=$N1K × 1 KiB acks=all (6 partitions each), E2E=$E2E × 100 B acks=1. start-data/recovery: $START_PARTITIONS partitions, $START_GB GB of $START_RECORD_SIZE B records, produce ${RECOVERY_PRODUCE_SECS} s before kill -9. fsync: $FSYNC_PRODUCERS producers × 1 KiB acks=all, ${FSYNC_SECS} s, $FSYNC_PARTITIONS partitions. e2e-rate: ${RATE:-?} records/s × 100 B acks=1, ${E2E_RATE_SECS} s, $E2E_RATE_PARTITIONS partitions. many: $MANY_PARTITIONS partitions, $MANY_BUSY busy producers at $MANY_RATE records/s total for ${MANY_SECS} s (latencies after the first ${MANY_WARMUP} s), $MANY_IDLE_CONNS idle connections, ${MANY_IDLE_SECS} s idle; then the same with $((MANY_BUSY / 2)) lean producers (LatencyLoad client=raw) and $((MANY_BUSY - MANY_BUSY / 2)) consumers.
 - Brokers: Nagare through ./nagare (-Xms16m -Xmx1g -XX:+UseSerialGC -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000, its class-data archive), defaults (fsync row: log.flush.interval.messages=1); Kafka 4.1 KRaft single node, defaults, -Xmx1G -Xms1G.
 - MB = 10^6 bytes, GB = 10^9 bytes of record payload; clients and broker share the same cores."
 mkdir -p "$REPO/bench/results"

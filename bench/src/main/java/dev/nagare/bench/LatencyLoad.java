@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -51,6 +53,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       reports the CPU seconds the broker process ({@code brokerPid}, from {@code /proc/PID/stat}, {@code clkTck}
  *       ticks per second, default 100) used meanwhile;</li>
  *   <li>{@code consume=1}: 0 runs no consumer (a pure throughput test: no latency figures);</li>
+ *   <li>{@code consumers=1}: that many consumers, each in its own thread, consumer i assigned partitions i,
+ *       i + consumers, …; KafkaConsumer walks all its partitions at every poll, so one consumer of 10,000
+ *       partitions spends most of a core on that;</li>
+ *   <li>{@code client=java}: {@code raw} sends with {@link RawProducer} instead of {@link KafkaProducer} (one
+ *       connection each, records spread as with {@code spread=1}, a fixed {@code RATE} only, one broker only):
+ *       every {@code linger=5} ms each producer sends the records that fell due meanwhile in one request, about
+ *       what the Java client's default {@code linger.ms} of 5 does, counted from when each record fell due; up to
+ *       5 requests in flight. For many partitions, where KafkaProducer's own per-partition work is the
+ *       bottleneck (see RawProducer);</li>
  *   <li>{@code p.KEY=VALUE}, {@code c.KEY=VALUE}: extra producer / consumer properties.</li>
  * </ul>
  *
@@ -101,13 +112,20 @@ public final class LatencyLoad {
         long brokerPid = Long.parseLong(o.getOrDefault("brokerPid", "0"));
         int clkTck = Integer.parseInt(o.getOrDefault("clkTck", "100"));
         boolean consume = !o.getOrDefault("consume", "1").equals("0");
+        boolean raw = o.getOrDefault("client", "java").equals("raw");
+        int consumerCount = Integer.parseInt(o.getOrDefault("consumers", "1"));
+        long lingerNs = (long) (Double.parseDouble(o.getOrDefault("linger", "5")) * 1e6);
+        if (raw && rate <= 0) {
+            System.err.println("client=raw needs a RATE above 0");
+            System.exit(2);
+        }
         boolean failed = false;
 
+        String[] hp = bootstrap.split(",")[0].split(":");
+        InetSocketAddress addr = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
         List<SocketChannel> idleConns = new ArrayList<>();
         int idleFailed = 0;
         if (idleConnections > 0) {
-            String[] hp = bootstrap.split(",")[0].split(":");
-            InetSocketAddress addr = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
             for (int i = 0; i < idleConnections; i++) {
                 try {
                     idleConns.add(apiVersionsExchange(addr, i));
@@ -136,11 +154,20 @@ public final class LatencyLoad {
             System.err.println("topic " + topic + " has no partitions (does it exist?)");
             System.exit(2);
         }
+        List<KafkaConsumer<byte[], byte[]>> consumers = new ArrayList<>();
         if (consume) {
-            consumer.assign(tps);
-            consumer.seekToEnd(tps);
-            for (TopicPartition tp : tps) {
-                consumer.position(tp, Duration.ofSeconds(60)); // resolve the end now, before anything is sent
+            for (int i = 0; i < consumerCount; i++) {
+                KafkaConsumer<byte[], byte[]> c = i == 0 ? consumer : new KafkaConsumer<>(cp);
+                List<TopicPartition> mine = new ArrayList<>();
+                for (int k = i; k < tps.size(); k += consumerCount) {
+                    mine.add(tps.get(k));
+                }
+                c.assign(mine);
+                c.seekToEnd(mine);
+                for (TopicPartition tp : mine) {
+                    c.position(tp, Duration.ofSeconds(60)); // resolve the end now, before anything is sent
+                }
+                consumers.add(c);
             }
         } else {
             consumer.close();
@@ -159,7 +186,32 @@ public final class LatencyLoad {
         Samples ackLatency = new Samples(capacity);
         List<Thread> senders = new ArrayList<>();
         List<KafkaProducer<byte[], byte[]>> clients = new ArrayList<>();
-        for (int i = 0; i < producers; i++) {
+        List<RawProducer> raws = new ArrayList<>();
+        for (int i = 0; i < producers && raw; i++) {
+            RawProducer producer = new RawProducer(addr, topic, "latency-load-" + i, acks.equals("all") ? -1
+                    : Short.parseShort(acks), 5, new RawProducer.Listener() {
+                @Override
+                public void acked(long sentAt) {
+                    acked.incrementAndGet();
+                    if (sentAt >= warmupEnd) {
+                        ackLatency.add(System.nanoTime() - sentAt);
+                    }
+                }
+
+                @Override
+                public void failed(String why) {
+                    if (sendErrors.incrementAndGet() <= 3) {
+                        System.err.println("send failed: " + why);
+                    }
+                }
+            });
+            raws.add(producer);
+            int index = i;
+            double perProducer = rate / (double) producers;
+            senders.add(new Thread(() -> produceRaw(producer, index, producers, partitions, size, perProducer,
+                    lingerNs, start, durationNs, sent, sendErrors), "producer-" + i));
+        }
+        for (int i = 0; i < producers && !raw; i++) {
             Properties pp = new Properties();
             pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             pp.put(ProducerConfig.ACKS_CONFIG, acks);
@@ -177,48 +229,51 @@ public final class LatencyLoad {
         }
         senders.forEach(Thread::start);
 
-        long received = 0;
+        AtomicLong receivedCount = new AtomicLong();
+        AtomicLong lastDataAt = new AtomicLong(System.nanoTime());
+        AtomicBoolean stopReading = new AtomicBoolean();
+        List<Thread> readers = new ArrayList<>();
+        for (KafkaConsumer<byte[], byte[]> c : consumers) {
+            readers.add(new Thread(() -> read(c, stopReading, warmupEnd, receivedCount, lastDataAt, endToEnd),
+                    "consumer-" + readers.size()));
+        }
+        readers.forEach(Thread::start);
         long end = start + durationNs;
-        long lastData = System.nanoTime();
         boolean producing = true;
         long flushedAt = 0;
         while (!consume) {
             for (Thread t : senders) {
                 t.join();
             }
-            clients.forEach(KafkaProducer::flush);
+            flush(clients, raws);
             flushedAt = System.nanoTime();
             break;
         }
         while (consume) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                long now = System.nanoTime();
-                long sentAt = ByteBuffer.wrap(r.value()).getLong(0);
-                received++;
-                if (sentAt >= warmupEnd) {
-                    endToEnd.add(now - sentAt);
-                }
-                lastData = now;
-            }
+            Thread.sleep(10);
             if (producing && senders.stream().noneMatch(Thread::isAlive)) {
                 producing = false;
-                clients.forEach(KafkaProducer::flush);
+                flush(clients, raws);
                 flushedAt = System.nanoTime();
             }
-            if (!producing && received >= acked.get()) {
+            if (!producing && receivedCount.get() >= acked.get()) {
                 break;
             }
-            if (!producing && System.nanoTime() - Math.max(lastData, end) > 30_000_000_000L) {
+            if (!producing && System.nanoTime() - Math.max(lastDataAt.get(), end) > 30_000_000_000L) {
                 break;
             }
         }
+        long received = receivedCount.get();
         double produceSeconds = (flushedAt - start) / 1e9; // until every record sent was acknowledged
         // this JVM's CPU over the load (producers, consumer, their JIT): on 2 shared cores it says how much was left
         // for the broker, and whether the latency figures measure the broker or the load generator
         double clientCpuSeconds = (cpuTicks(selfPid) - clientTicks0) / (double) clkTck;
         clients.forEach(KafkaProducer::close);
+        for (RawProducer r : raws) {
+            r.close();
+        }
 
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         out.put("partitions", Integer.toString(partitions));
         out.put("sent", Long.toString(sent.get()));
         out.put("acked", Long.toString(acked.get()));
@@ -239,10 +294,10 @@ public final class LatencyLoad {
         if (idle > 0 && consume) {
             long c0 = brokerPid > 0 ? cpuTicks(brokerPid) : 0;
             long idleEnd = System.nanoTime() + (long) (idle * 1e9);
-            long stray = 0;
             while (System.nanoTime() < idleEnd) {
-                stray += consumer.poll(Duration.ofMillis(500)).count();
+                Thread.sleep(100); // the consumers go on polling
             }
+            long stray = receivedCount.get() - received;
             long c1 = brokerPid > 0 ? cpuTicks(brokerPid) : 0;
             if (brokerPid > 0) {
                 out.put("idle_cpu_s", String.format("%.2f", (c1 - c0) / (double) clkTck));
@@ -251,8 +306,9 @@ public final class LatencyLoad {
                 System.err.println(stray + " records arrived while idle");
             }
         }
-        if (consume) {
-            consumer.close();
+        stopReading.set(true);
+        for (Thread t : readers) {
+            t.join();
         }
         if (idleConnections > 0) {
             int open = 0;
@@ -305,6 +361,78 @@ public final class LatencyLoad {
                 });
                 sent.incrementAndGet();
                 n++;
+            }
+        }
+    }
+
+    /**
+     * {@link #produce} for a {@link RawProducer}: the records that fell due since the last request go out together,
+     * each stamped with the time it fell due; then the producer waits {@code lingerNs} (or until the next record is
+     * due, if later).
+     */
+    private static void produceRaw(RawProducer producer, int index, int producers, int partitions, int size,
+                                   double rate, long lingerNs, long start, long durationNs, AtomicLong sent,
+                                   AtomicLong errors) {
+        long n = 0;
+        long next = index;
+        int[] parts = new int[256];
+        long[] dueAt = new long[256];
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                if (now - start >= durationNs) {
+                    return;
+                }
+                int due = (int) Math.min(Integer.MAX_VALUE, (long) ((now - start) / 1e9 * rate) + 1 - n);
+                if (due <= 0) {
+                    LockSupport.parkNanos(start + (long) (n / rate * 1e9) - now);
+                    continue;
+                }
+                if (due > parts.length) {
+                    parts = new int[due];
+                    dueAt = new long[due];
+                }
+                for (int k = 0; k < due; k++) {
+                    parts[k] = (int) (next % partitions);
+                    next += producers;
+                    dueAt[k] = start + (long) ((n + k) / rate * 1e9);
+                }
+                producer.send(parts, dueAt, due, size);
+                sent.addAndGet(due);
+                n += due;
+                LockSupport.parkNanos(lingerNs);
+            }
+        } catch (IOException | InterruptedException e) {
+            errors.incrementAndGet();
+            System.err.println("producer " + index + " stopped: " + e);
+        }
+    }
+
+    /** One consumer's loop: polls until told to stop, counts and times every record, then closes the consumer. */
+    private static void read(KafkaConsumer<byte[], byte[]> consumer, AtomicBoolean stop,
+                             long warmupEnd, AtomicLong received, AtomicLong lastDataAt, Samples endToEnd) {
+        try (consumer) {
+            while (!stop.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                    long now = System.nanoTime();
+                    long sentAt = ByteBuffer.wrap(r.value()).getLong(0);
+                    received.incrementAndGet();
+                    if (sentAt >= warmupEnd) {
+                        endToEnd.add(now - sentAt);
+                    }
+                    lastDataAt.set(now);
+                }
+            }
+        }
+    }
+
+    /** Waits for every record sent to be acknowledged (or failed). */
+    private static void flush(List<KafkaProducer<byte[], byte[]>> clients, List<RawProducer> raws)
+            throws InterruptedException {
+        clients.forEach(KafkaProducer::flush);
+        for (RawProducer r : raws) {
+            if (!r.flush()) {
+                System.err.println("requests still unanswered 30 s after the end");
             }
         }
     }
