@@ -11,7 +11,9 @@ import dev.nagare.broker.partition.Partition;
  * A fetch that found less than {@code min.bytes}: it listens to its partitions' appends and completes when one of
  * them brings enough data, or when {@code max.wait.ms} has passed — whichever comes first. Woken by the append
  * itself (on the appending thread, which only schedules a check on the fetch's own event loop) and by a timer on
- * that event loop; no thread polls or sleeps.
+ * that event loop; no thread polls or sleeps. An incremental fetch of a session listens to the session instead
+ * ({@link FetchSessions.Session#waiter}), which hears every change of its partitions, and each check reads only
+ * what changed.
  *
  * <p>Thread-safe: wake-ups come from any appending thread; checks and completion run on the connection's event
  * loop; {@link #completed} makes completion happen once.
@@ -35,6 +37,9 @@ final class DelayedFetch implements Runnable {
 
     /** Called on the event loop of the request. */
     void start() {
+        if (plan.targeted) {
+            plan.session.waiter = this; // woken by a change of any of the session's partitions
+        }
         for (Partition p : watched) {
             p.addAppendListener(this);
         }
@@ -71,6 +76,9 @@ final class DelayedFetch implements Runnable {
     private void complete(FetchHandler.ReadResult result) {
         if (!completed.compareAndSet(false, true)) {
             return;
+        }
+        if (plan.targeted && plan.session.waiter == this) {
+            plan.session.waiter = null;
         }
         for (Partition p : watched) {
             p.removeAppendListener(this);

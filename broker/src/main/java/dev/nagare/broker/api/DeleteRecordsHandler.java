@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.nagare.broker.network.ApiHandler;
 import dev.nagare.broker.network.Request;
+import dev.nagare.broker.partition.Partition;
 import dev.nagare.broker.partition.PartitionManager;
 import dev.nagare.storage.Log;
 
@@ -76,7 +77,8 @@ final class DeleteRecordsHandler implements ApiHandler {
     }
 
     private long deleteBefore(TopicPartition tp, long offset) {
-        Log l = lookup.partition(partitions.topics().get(tp.topic()), false, tp.partition()).log();
+        Partition partition = lookup.partition(partitions.topics().get(tp.topic()), false, tp.partition());
+        Log l = partition.log();
         if (Topic.isInternal(tp.topic())) {
             throw new InvalidTopicException("Cannot delete records of internal topic " + tp.topic());
         }
@@ -87,6 +89,8 @@ final class DeleteRecordsHandler implements ApiHandler {
         if (before < 0) {
             throw new OffsetOutOfRangeException("Cannot delete records of " + tp + " before offset " + offset);
         }
-        return l.deleteRecordsBefore(before);
+        long lowWatermark = l.deleteRecordsBefore(before);
+        partition.changed();
+        return lowWatermark;
     }
 }

@@ -1,8 +1,11 @@
 package dev.nagare.broker.api;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -56,11 +59,13 @@ final class FetchHandler implements ApiHandler {
         int epoch = data.sessionEpoch();
         Session session = null;
         List<CachedPartition> targets;
+        boolean nothingToWaitFor; // no partition at all: a waiting fetch would wait for nothing
         if (version < 7 || epoch == 0 || epoch == -1) {
             if (version >= 7 && sessionId != 0) {
                 sessions.remove(sessionId);
             }
             targets = fromRequest(data, byId);
+            nothingToWaitFor = targets.isEmpty();
             if (version >= 7 && epoch == 0) {
                 session = sessions.create(byId);
                 if (session != null) {
@@ -68,6 +73,7 @@ final class FetchHandler implements ApiHandler {
                         for (CachedPartition p : targets) {
                             session.partitions.put(key(p), p);
                         }
+                        session.lastFullRead = System.nanoTime();
                     }
                 }
             }
@@ -86,31 +92,41 @@ final class FetchHandler implements ApiHandler {
                     request.respond(sessionError(Errors.FETCH_SESSION_TOPIC_ID_ERROR));
                     return;
                 }
+                List<CachedPartition> named = new ArrayList<>();
                 for (CachedPartition p : fromRequest(data, byId)) {
                     CachedPartition cached = session.partitions.get(key(p));
                     if (cached == null) {
                         session.partitions.put(key(p), p);
+                        named.add(p);
                     } else {
                         cached.fetchOffset = p.fetchOffset;
                         cached.maxBytes = p.maxBytes;
                         cached.currentLeaderEpoch = p.currentLeaderEpoch;
+                        named.add(cached);
                     }
                 }
                 for (FetchRequestData.ForgottenTopic forgotten : data.forgottenTopicsData()) {
                     for (int partition : forgotten.partitions()) {
-                        session.partitions.remove(byId ? new Key(forgotten.topicId(), null, partition)
+                        CachedPartition gone = session.partitions.remove(byId
+                                ? new Key(forgotten.topicId(), null, partition)
                                 : new Key(Uuid.ZERO_UUID, forgotten.topic(), partition));
+                        if (gone != null) {
+                            gone.forgotten = true;
+                            session.unwatch(gone);
+                            session.unfinished.remove(gone);
+                        }
                     }
                 }
                 session.nextEpoch = FetchSessions.nextEpoch(epoch);
-                targets = session.snapshot();
+                targets = session.incrementalTargets(named, System.nanoTime());
+                nothingToWaitFor = session.partitions.isEmpty();
             }
         }
         boolean incremental = version >= 7 && epoch > 0;
         FetchPlan plan = new FetchPlan(request, targets, session, incremental, byId,
                 Math.min(data.maxBytes(), brokerMaxBytes), data.isolationLevel());
         ReadResult first = plan.read();
-        if (data.maxWaitMs() <= 0 || targets.isEmpty() || first.bytes >= data.minBytes() || first.anyError) {
+        if (data.maxWaitMs() <= 0 || nothingToWaitFor || first.bytes >= data.minBytes() || first.anyError) {
             request.respond(plan.response(first));
         } else {
             new DelayedFetch(plan, first.watched, data.minBytes(), data.maxWaitMs()).start();
@@ -161,6 +177,13 @@ final class FetchHandler implements ApiHandler {
         final boolean byId;
         final int maxBytes;
         final byte isolationLevel;
+        /**
+         * An incremental fetch of a session: it reads only the partitions that may have news ({@link
+         * FetchSessions}), adds those that change while it waits, and waits on {@link Session#waiter}.
+         */
+        final boolean targeted;
+        /** The targets so far, when targeted. */
+        private final Set<CachedPartition> seen;
 
         FetchPlan(Request request, List<CachedPartition> targets, Session session, boolean incremental, boolean byId,
                   int maxBytes, byte isolationLevel) {
@@ -171,6 +194,11 @@ final class FetchHandler implements ApiHandler {
             this.byId = byId;
             this.maxBytes = maxBytes;
             this.isolationLevel = isolationLevel;
+            this.targeted = session != null && incremental;
+            this.seen = targeted ? Collections.newSetFromMap(new IdentityHashMap<>()) : null;
+            if (targeted) {
+                seen.addAll(targets);
+            }
         }
 
         Request request() {
@@ -178,6 +206,9 @@ final class FetchHandler implements ApiHandler {
         }
 
         ReadResult read() {
+            if (targeted) {
+                session.drainChanged(seen, targets);
+            }
             List<PartitionRead> reads = new ArrayList<>(targets.size());
             List<Partition> watched = new ArrayList<>(targets.size());
             int remaining = maxBytes;
@@ -190,24 +221,28 @@ final class FetchHandler implements ApiHandler {
                 try {
                     if (partition == null || partition.log().isClosed()) {
                         // first read, or the topic was deleted (and maybe created again) since: look it up
+                        if (session != null) {
+                            session.unwatch(target);
+                        }
                         target.resolved = null;
                         Optional<TopicInfo> topic = lookup.topic(target.topic, target.topicId, byId);
                         name = topic.map(TopicInfo::name).orElse(target.topic);
                         partition = lookup.partition(topic, byId, target.partition);
                         target.resolved = partition;
                         target.resolvedName = name;
+                        if (session != null) {
+                            session.watch(target);
+                        }
                     }
                     Partition.checkLeaderEpoch(target.currentLeaderEpoch);
-                    watched.add(partition);
+                    if (!targeted) {
+                        watched.add(partition);
+                    }
                     long highWatermark = partition.log().highWatermark();
                     if (target.fetchOffset == highWatermark) {
-                        // caught up: nothing to read. An incremental response leaves the partition out unless its
-                        // offsets moved, so with many idle partitions a fetch costs a volatile read per partition
-                        long logStart = partition.log().logStartOffset();
-                        if (!incremental || highWatermark != target.sentHighWatermark
-                                || logStart != target.sentLogStartOffset) {
-                            reads.add(new PartitionRead(target, name, Errors.NONE, highWatermark, logStart, null));
-                        }
+                        // caught up: nothing to read
+                        reads.add(new PartitionRead(target, name, Errors.NONE, highWatermark,
+                                partition.log().logStartOffset(), null));
                         continue;
                     }
                     int limit = Math.max(0, Math.min(target.maxBytes, remaining));
@@ -256,6 +291,12 @@ final class FetchHandler implements ApiHandler {
                     include = !incremental || must;
                     if (read.bytes() > 0) {
                         session.moveToEnd(target);
+                    }
+                    // left behind (nothing returned, within the limits of this response) or failing: read next time
+                    if (read.error != Errors.NONE || read.bytes() == 0 && target.fetchOffset != read.highWatermark) {
+                        session.unfinished.add(target);
+                    } else {
+                        session.unfinished.remove(target);
                     }
                 }
                 if (!include) {

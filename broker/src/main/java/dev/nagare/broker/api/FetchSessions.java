@@ -1,11 +1,16 @@
 package dev.nagare.broker.api;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -22,7 +27,14 @@ import dev.nagare.broker.partition.Partition;
  * idle for longer than {@value #EVICTABLE_AFTER_MS} ms makes room, else the client gets no session (sessionId 0) and
  * fetches in full.
  *
- * <p>Thread-safe: the cache is guarded by its monitor; each {@link Session} by its own monitor.
+ * <p>An incremental fetch reads only what may have news: the partitions its request names, those changed since the
+ * last read ({@link Session#changed}: each session partition has an append listener on its partition), and those the
+ * last read left unfinished (behind their end, or failing); once a second, all of them, which also catches log
+ * starts moved by retention. So a session's idle partitions cost a fetch nothing, and an append costs each session
+ * that holds its partition a flag and a queue entry.
+ *
+ * <p>Thread-safe: the cache is guarded by its monitor; each {@link Session} by its own monitor, except
+ * {@link Session#changed} and {@link Session#waiter}, which appending threads touch.
  */
 final class FetchSessions {
 
@@ -45,6 +57,12 @@ final class FetchSessions {
          */
         Partition resolved;
         String resolvedName;
+        /** Set while this entry is in its session's {@link Session#changed} queue. */
+        final AtomicBoolean queued = new AtomicBoolean();
+        /** On {@link #resolved}'s append listeners while this entry is in a session; null otherwise. */
+        Runnable listener;
+        /** Removed from its session (a forgotten topic): a response must not name it again. */
+        volatile boolean forgotten;
 
         CachedPartition(Uuid topicId, String topic, int partition) {
             this.topicId = topicId;
@@ -86,6 +104,15 @@ final class FetchSessions {
         int nextEpoch = 1;
         long lastUsedMs;
         final LinkedHashMap<Key, CachedPartition> partitions = new LinkedHashMap<>();
+        /** Partitions appended to (or deleted, or trimmed by DeleteRecords) since a read took them. */
+        final ConcurrentLinkedQueue<CachedPartition> changed = new ConcurrentLinkedQueue<>();
+        /** What the last read left to do: partitions behind their end that returned nothing, or failed. */
+        final Set<CachedPartition> unfinished = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** When every partition was last read (System.nanoTime). */
+        long lastFullRead;
+        /** A delayed fetch of this session waiting for a change, or null. */
+        volatile Runnable waiter;
+        private boolean closed;
 
         Session(int id, boolean usesTopicIds, long now) {
             this.id = id;
@@ -103,7 +130,88 @@ final class FetchSessions {
         List<CachedPartition> snapshot() {
             return new ArrayList<>(partitions.values());
         }
+
+        /**
+         * The partitions an incremental fetch reads: all of them once {@value #FULL_READ_NANOS} ns have passed since
+         * the last full read, else {@code named} (the request's), the unfinished ones and the changed ones.
+         */
+        List<CachedPartition> incrementalTargets(List<CachedPartition> named, long now) {
+            if (now - lastFullRead >= FULL_READ_NANOS) {
+                lastFullRead = now;
+                changed.clear();
+                for (CachedPartition p : partitions.values()) {
+                    p.queued.set(false);
+                }
+                return snapshot();
+            }
+            Set<CachedPartition> targets = Collections.newSetFromMap(new IdentityHashMap<>());
+            List<CachedPartition> out = new ArrayList<>();
+            for (CachedPartition p : named) {
+                if (targets.add(p)) {
+                    out.add(p);
+                }
+            }
+            for (CachedPartition p : unfinished) {
+                if (targets.add(p)) {
+                    out.add(p);
+                }
+            }
+            drainChanged(targets, out);
+            return out;
+        }
+
+        /** Moves the changed partitions not in {@code seen} to {@code out}. Any thread that reads for the session. */
+        void drainChanged(Set<CachedPartition> seen, List<CachedPartition> out) {
+            for (CachedPartition p; (p = changed.poll()) != null; ) {
+                p.queued.set(false);
+                // the Java client drops a session whose incremental response names a partition it does not hold
+                if (!p.forgotten && seen.add(p)) {
+                    out.add(p);
+                }
+            }
+        }
+
+        /**
+         * Starts listening to {@code p}'s partition ({@link CachedPartition#resolved}); not once the session is
+         * closed (a read that was running when it was removed).
+         */
+        synchronized void watch(CachedPartition p) {
+            if (closed) {
+                return;
+            }
+            Runnable listener = () -> {
+                if (p.queued.compareAndSet(false, true)) {
+                    changed.add(p);
+                }
+                Runnable w = waiter;
+                if (w != null) {
+                    w.run();
+                }
+            };
+            p.listener = listener;
+            p.resolved.addAppendListener(listener);
+        }
+
+        /** Stops listening to {@code p}'s partition. */
+        synchronized void unwatch(CachedPartition p) {
+            Runnable listener = p.listener;
+            if (listener != null && p.resolved != null) {
+                p.resolved.removeAppendListener(listener);
+            }
+            p.listener = null;
+        }
+
+        /** Stops listening to every partition: the session is gone. */
+        synchronized void close() {
+            closed = true;
+            for (CachedPartition p : partitions.values()) {
+                unwatch(p);
+            }
+        }
     }
+
+    /** How often an incremental fetch reads every partition of its session (to see log starts moved by retention). */
+    static final long FULL_READ_NANOS = 1_000_000_000L;
 
     private final int maxSlots;
     private final Time time;
@@ -127,6 +235,7 @@ final class FetchSessions {
                 return null;
             }
             lru.remove();
+            oldest.close();
         }
         int id;
         do {
@@ -146,7 +255,10 @@ final class FetchSessions {
     }
 
     synchronized void remove(int id) {
-        sessions.remove(id);
+        Session s = sessions.remove(id);
+        if (s != null) {
+            s.close();
+        }
     }
 
     synchronized int size() {

@@ -51,9 +51,7 @@ public final class Partition {
     public AppendResult append(MemoryRecords records) {
         AppendResult result = log.append(records, LEADER_EPOCH);
         if (!result.duplicate()) {
-            for (Runnable listener : appendListeners) {
-                listener.run();
-            }
+            changed();
         }
         return result;
     }
@@ -74,7 +72,14 @@ public final class Partition {
         }
     }
 
-    /** Registers a callback run after each append; it must be cheap and must not block. */
+    /** Runs the append listeners: after an append, or when the log start moved or the log was deleted. */
+    public void changed() {
+        for (Runnable listener : appendListeners) {
+            listener.run();
+        }
+    }
+
+    /** Registers a callback run after each append (and on {@link #changed}); it must be cheap and must not block. */
     public void addAppendListener(Runnable listener) {
         appendListeners.add(listener);
     }

@@ -193,12 +193,17 @@ public final class PartitionManager implements AutoCloseable {
     public synchronized TopicInfo deleteTopic(String name) {
         TopicInfo info = topics.delete(name);
         List<TopicPartition> removed = new ArrayList<>(info.partitions());
+        List<Partition> gone = new ArrayList<>(info.partitions());
         for (int p = 0; p < info.partitions(); p++) {
             TopicPartition tp = new TopicPartition(name, p);
-            partitions.remove(tp);
+            Partition partition = partitions.remove(tp);
+            if (partition != null) {
+                gone.add(partition);
+            }
             removed.add(tp);
         }
         logs.delete(removed);
+        gone.forEach(Partition::changed); // fetch sessions holding them look again, and find them gone
         log.info("Deleted topic {} (id {})", name, info.id());
         return info;
     }

@@ -277,6 +277,80 @@ class FetchTest {
         }
     }
 
+    private static FetchRequestData.FetchTopic fetchTopic(String topic, int[] partitions, long offset) {
+        FetchRequestData.FetchTopic t = new FetchRequestData.FetchTopic().setTopic(topic);
+        for (int p : partitions) {
+            t.partitions().add(new FetchRequestData.FetchPartition().setPartition(p).setFetchOffset(offset)
+                    .setPartitionMaxBytes(1 << 20).setCurrentLeaderEpoch(-1).setLogStartOffset(-1));
+        }
+        return t;
+    }
+
+    @Test
+    void anIncrementalFetchReadsAPartitionTheLastResponseHadNoRoomForWithoutItBeingNamed() throws Exception {
+        try (Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic("crowded", 2, (short) 1))).all().get();
+        }
+        producer.send(new ProducerRecord<>("crowded", 0, null, new byte[20_000])).get();
+        producer.send(new ProducerRecord<>("crowded", 1, null, new byte[20_000])).get();
+        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+            FetchRequestData full = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
+                    .setMaxBytes(1000).setSessionId(0).setSessionEpoch(0);
+            full.topics().add(fetchTopic("crowded", new int[] {0, 1}, 0));
+            FetchResponse first = c.roundTrip(new FetchRequest(full, (short) 12));
+            List<FetchResponseData.PartitionData> parts = first.data().responses().get(0).partitions();
+            assertTrue(parts.get(0).records().sizeInBytes() > 20_000, "the first partition's batch, whole");
+            assertEquals(0, parts.get(1).records().sizeInBytes(), "no room left for the second");
+
+            // as a consumer does: it names the partition it advanced, not the one that got nothing
+            FetchRequestData next = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
+                    .setMaxBytes(1 << 20).setSessionId(first.data().sessionId()).setSessionEpoch(1);
+            next.topics().add(fetchTopic("crowded", new int[] {0}, 1));
+            FetchResponse second = c.roundTrip(new FetchRequest(next, (short) 12));
+            FetchResponseData.PartitionData p = only(second);
+            assertEquals(1, p.partitionIndex());
+            assertTrue(p.records().sizeInBytes() > 20_000, "the left-behind batch comes now");
+        }
+    }
+
+    @Test
+    void aWaitingIncrementalFetchIsAnsweredByAnAppendToAnyPartitionOfItsSession() throws Exception {
+        try (Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic("quiet", 3, (short) 1))).all().get();
+        }
+        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+            FetchRequestData full = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
+                    .setMaxBytes(1 << 20).setSessionId(0).setSessionEpoch(0);
+            full.topics().add(fetchTopic("quiet", new int[] {0, 1, 2}, 0));
+            FetchResponse opened = c.roundTrip(new FetchRequest(full, (short) 12));
+            int session = opened.data().sessionId();
+            assertAppendAnswers(c, session, 1, 1);
+            // the consumer moves on: partition 1 at offset 1 from now on; nothing else is new
+            FetchRequestData moved = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
+                    .setMaxBytes(1 << 20).setSessionId(session).setSessionEpoch(2);
+            moved.topics().add(fetchTopic("quiet", new int[] {1}, 1));
+            FetchResponse nothing = c.roundTrip(new FetchRequest(moved, (short) 12));
+            assertEquals(0, nothing.data().responses().size());
+            assertAppendAnswers(c, session, 3, 2);
+        }
+    }
+
+    /** Sends a waiting incremental fetch, appends to {@code partition} of "quiet", expects just that in the answer. */
+    private static void assertAppendAnswers(RawClient c, int session, int epoch, int partition) throws Exception {
+        long start = System.nanoTime();
+        c.send(new FetchRequest(new FetchRequestData().setReplicaId(-1).setMaxWaitMs(20_000).setMinBytes(1)
+                .setMaxBytes(1 << 20).setSessionId(session).setSessionEpoch(epoch), (short) 12));
+        Thread.sleep(200); // let the fetch start waiting
+        producer.send(new ProducerRecord<>("quiet", partition, null, "wake".getBytes())).get();
+        FetchResponse r = (FetchResponse) c.receive(org.apache.kafka.common.protocol.ApiKeys.FETCH, (short) 12).response();
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(elapsedMs < 10_000, "answered by the append, long before max.wait.ms: " + elapsedMs);
+        FetchResponseData.PartitionData p = only(r);
+        assertEquals(partition, p.partitionIndex());
+        assertEquals(1, p.highWatermark());
+        assertTrue(p.records().sizeInBytes() > 0);
+    }
+
     @Test
     void fetchV13AndLaterNameTopicsById() throws Exception {
         producer.send(new ProducerRecord<>("waits", 0, null, "by-id".getBytes())).get();
