@@ -409,16 +409,16 @@ wl_many() { # NAME DIR PORT
   local lean=$((MANY_BUSY / 2)) readers=$((MANY_BUSY - MANY_BUSY / 2))
   local raw=(size=100 acks=1 client=raw producers="$lean" consumers="$readers" warmup="$MANY_WARMUP")
   log "$name: $MANY_BUSY busy connections, $MANY_RATE records/s for ${MANY_SECS}s on 6 partitions"
-  measure manyfew 0 -- latencyload "$bs" few "$MANY_RATE" "$MANY_SECS" "${opts[@]}"
+  measure manyfew 0 -- latencyload "$bs" few "$MANY_RATE" "$MANY_SECS" "${opts[@]}" expect=6
   keep manyfew manyfew lat_p99_ms ack_p99_ms acked_rec_s client_cores
   log "$name: the same on $MANY_PARTITIONS partitions with $MANY_IDLE_CONNS idle connections, then ${MANY_IDLE_SECS}s idle"
-  measure many 0 -- latencyload "$bs" many "$MANY_RATE" "$MANY_SECS" "${opts[@]}" idleConnections="$MANY_IDLE_CONNS" \
+  measure many 0 -- latencyload "$bs" many "$MANY_RATE" "$MANY_SECS" "${opts[@]}" expect="$MANY_PARTITIONS" idleConnections="$MANY_IDLE_CONNS" \
     idle="$MANY_IDLE_SECS" brokerPid="$BPID" clkTck="$CLK_TCK"
   keep many many partitions lat_p99_ms ack_p99_ms acked_rec_s client_cores idle_cpu_s idle_conns_open
   log "$name: $MANY_RATE records/s from $lean lean producers and $readers consumers on 6 partitions, then on $MANY_PARTITIONS"
-  measure manyrawfew 0 -- latencyload "$bs" few "$MANY_RATE" "$MANY_SECS" "${raw[@]}"
+  measure manyrawfew 0 -- latencyload "$bs" few "$MANY_RATE" "$MANY_SECS" "${raw[@]}" expect=6
   keep manyrawfew manyrawfew lat_p99_ms ack_p99_ms client_cores
-  measure manyraw 0 -- latencyload "$bs" many "$MANY_RATE" "$MANY_SECS" "${raw[@]}" idleConnections="$MANY_IDLE_CONNS"
+  measure manyraw 0 -- latencyload "$bs" many "$MANY_RATE" "$MANY_SECS" "${raw[@]}" expect="$MANY_PARTITIONS" idleConnections="$MANY_IDLE_CONNS"
   keep manyraw manyraw lat_p99_ms ack_p99_ms client_cores idle_conns_open
   cat "$OUT.many.txt" "$OUT.manyraw.txt" "$OUT.manyrawfew.txt" |
     awk '$1=="send_errors" || $1=="missing" || $1=="idle_conns_failed" {s+=$2} END{print "many_client_errors", s+0}' >> "$KV"

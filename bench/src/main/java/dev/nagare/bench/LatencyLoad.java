@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,6 +55,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       reports the CPU seconds the broker process ({@code brokerPid}, from {@code /proc/PID/stat}, {@code clkTck}
  *       ticks per second, default 100) used meanwhile;</li>
  *   <li>{@code consume=1}: 0 runs no consumer (a pure throughput test: no latency figures);</li>
+ *   <li>{@code expect=0}: first waits (up to 60 s) until the broker describes the topic with at least that many
+ *       partitions: Kafka's controller applies a partition increase to its metadata a moment after it answers;</li>
  *   <li>{@code consumers=1}: that many consumers, each in its own thread, consumer i assigned partitions i,
  *       i + consumers, …; KafkaConsumer walks all its partitions at every poll, so one consumer of 10,000
  *       partitions spends most of a core on that;</li>
@@ -114,6 +118,7 @@ public final class LatencyLoad {
         boolean consume = !o.getOrDefault("consume", "1").equals("0");
         boolean raw = o.getOrDefault("client", "java").equals("raw");
         int consumerCount = Integer.parseInt(o.getOrDefault("consumers", "1"));
+        int expect = Integer.parseInt(o.getOrDefault("expect", "0"));
         long lingerNs = (long) (Double.parseDouble(o.getOrDefault("linger", "5")) * 1e6);
         if (raw && rate <= 0) {
             System.err.println("client=raw needs a RATE above 0");
@@ -136,6 +141,10 @@ public final class LatencyLoad {
                     }
                 }
             }
+        }
+
+        if (expect > 0) {
+            awaitPartitions(bootstrap, topic, expect);
         }
 
         Properties cp = new Properties();
@@ -405,6 +414,24 @@ public final class LatencyLoad {
         } catch (IOException | InterruptedException e) {
             errors.incrementAndGet();
             System.err.println("producer " + index + " stopped: " + e);
+        }
+    }
+
+    /** Waits until the topic is described with at least {@code expect} partitions, or 60 s have passed. */
+    private static void awaitPartitions(String bootstrap, String topic, int expect) throws Exception {
+        Properties ap = new Properties();
+        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(ap)) {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            int seen = -1;
+            while (System.nanoTime() < deadline) {
+                seen = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+                if (seen >= expect) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+            System.err.println("topic " + topic + " has " + seen + " partitions after 60 s, expected " + expect);
         }
     }
 
