@@ -32,7 +32,9 @@
 #   E2E_RATE=<records/s> E2E_RATE_SECS=30 E2E_RATE_PARTITIONS=6  e2e-rate workload (rate: see above)
 #   MANY_PARTITIONS=10000 MANY_IDLE_CONNS=1000 MANY_BUSY=10 MANY_RATE=10000 MANY_SECS=30 MANY_IDLE_SECS=10
 #   MANY_WARMUP=10
-#   NAGARE_PORT=39092  KAFKA_PORT=39192 (controller on KAFKA_PORT+1; Nagare's HTTP on NAGARE_PORT+1 for fsync)
+#   NAGARE_PORT=29092  KAFKA_PORT=29192 (controller on KAFKA_PORT+1; Nagare's HTTP on NAGARE_PORT+1 for fsync)
+#                      below Linux's ephemeral range (32768-60999): with thousands of client connections per run a
+#                      port in it can be some connection's local port when a broker starts (bind: address in use)
 #   WORK=/tmp/nagare-bench                                     data dirs and raw outputs (wiped)
 #   PEER_KAFKA_TOOLS=<repo>/../shared/tools/peer-kafka         peer-kafka scripts (start.sh, kafka-class.sh, …);
 #                                                              Kafka 4.1 jars in PEER_KAFKA_HOME (/tmp/kafka-dist)
@@ -61,7 +63,7 @@ E2E_RATE_SECS=${E2E_RATE_SECS:-30}; E2E_RATE_PARTITIONS=${E2E_RATE_PARTITIONS:-6
 MANY_PARTITIONS=${MANY_PARTITIONS:-10000}; MANY_IDLE_CONNS=${MANY_IDLE_CONNS:-1000}; MANY_BUSY=${MANY_BUSY:-10}
 MANY_RATE=${MANY_RATE:-10000}; MANY_SECS=${MANY_SECS:-30}; MANY_IDLE_SECS=${MANY_IDLE_SECS:-10}
 MANY_WARMUP=${MANY_WARMUP:-10}
-NAGARE_PORT=${NAGARE_PORT:-39092}; KAFKA_PORT=${KAFKA_PORT:-39192}
+NAGARE_PORT=${NAGARE_PORT:-29092}; KAFKA_PORT=${KAFKA_PORT:-29192}
 WORK=${WORK:-/tmp/nagare-bench}
 BROKERS=${BROKERS:-"nagare kafka"}
 CLK_TCK=$(getconf CLK_TCK)
