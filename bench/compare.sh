@@ -16,9 +16,10 @@
 #               100 B acks=1 ProducerPerformance from `basic` in this invocation, else a probe run; or E2E_RATE).
 #   many        MANY_PARTITIONS partitions, MANY_IDLE_CONNS idle + MANY_BUSY busy connections: p99 latency at
 #               MANY_RATE vs the same load on 6 partitions, errors, broker CPU over MANY_IDLE_SECS of no produce.
-#               Twice: with KafkaProducers (MANY_BUSY of them, one consumer), and with lean producers (LatencyLoad
-#               client=raw: KafkaProducer's own per-partition work takes the 2 cores at 10,000 partitions) and
-#               KafkaConsumers, half of MANY_BUSY each. The first MANY_WARMUP seconds are not in the latencies.
+#               Twice: with KafkaProducers (MANY_BUSY of them, one consumer), and with lean clients, half of
+#               MANY_BUSY each: RawProducers and RawConsumers (LatencyLoad client=raw consumer=raw: the Java
+#               clients' own per-partition work takes the 2 cores at 10,000 partitions, so the first pair measures
+#               them more than the broker). The first MANY_WARMUP seconds are not in the latencies.
 # Then prints a markdown table (figure | Nagare | Kafka | Nagare/Kafka) and writes it, with the date, machine and
 # command line, to bench/results/latest.md.
 #
@@ -409,7 +410,7 @@ wl_many() { # NAME DIR PORT
   kv many_create_s "$(awk -v d=$(( $(now_ns) - t0 )) 'BEGIN{printf "%.1f", d/1e9}')"
   local opts=(size=100 acks=1 producers="$MANY_BUSY" spread=1 warmup="$MANY_WARMUP")
   local lean=$((MANY_BUSY / 2)) readers=$((MANY_BUSY - MANY_BUSY / 2))
-  local raw=(size=100 acks=1 client=raw producers="$lean" consumers="$readers" warmup="$MANY_WARMUP")
+  local raw=(size=100 acks=1 client=raw consumer=raw producers="$lean" consumers="$readers" warmup="$MANY_WARMUP")
   log "$name: $MANY_BUSY busy connections, $MANY_RATE records/s for ${MANY_SECS}s on 6 partitions"
   measure manyfew 0 -- latencyload "$bs" few "$MANY_RATE" "$MANY_SECS" "${opts[@]}" expect=6
   keep manyfew manyfew lat_p99_ms ack_p99_ms acked_rec_s client_cores
@@ -417,13 +418,13 @@ wl_many() { # NAME DIR PORT
   measure many 0 -- latencyload "$bs" many "$MANY_RATE" "$MANY_SECS" "${opts[@]}" expect="$MANY_PARTITIONS" idleConnections="$MANY_IDLE_CONNS" \
     idle="$MANY_IDLE_SECS" brokerPid="$BPID" clkTck="$CLK_TCK"
   keep many many partitions lat_p99_ms ack_p99_ms acked_rec_s client_cores idle_cpu_s idle_conns_open
-  log "$name: $MANY_RATE records/s from $lean lean producers and $readers consumers on 6 partitions, then on $MANY_PARTITIONS"
+  log "$name: $MANY_RATE records/s from $lean lean producers and $readers lean consumers on 6 partitions, then on $MANY_PARTITIONS"
   measure manyrawfew 0 -- latencyload "$bs" few "$MANY_RATE" "$MANY_SECS" "${raw[@]}" expect=6
   keep manyrawfew manyrawfew lat_p99_ms ack_p99_ms client_cores
   measure manyraw 0 -- latencyload "$bs" many "$MANY_RATE" "$MANY_SECS" "${raw[@]}" expect="$MANY_PARTITIONS" idleConnections="$MANY_IDLE_CONNS"
   keep manyraw manyraw lat_p99_ms ack_p99_ms client_cores idle_conns_open
   cat "$OUT.many.txt" "$OUT.manyraw.txt" "$OUT.manyrawfew.txt" |
-    awk '$1=="send_errors" || $1=="missing" || $1=="idle_conns_failed" {s+=$2} END{print "many_client_errors", s+0}' >> "$KV"
+    awk '$1=="send_errors" || $1=="fetch_errors" || $1=="missing" || $1=="idle_conns_failed" {s+=$2} END{print "many_client_errors", s+0}' >> "$KV"
   awk 'function r(k, a, b) { if (v[a] > 0) printf "%s %.2f\n", k, v[b] / v[a] } {v[$1]=$2}
        END{ r("many_p99_vs_6", "manyfew_lat_p99_ms", "many_lat_p99_ms"); r("many_ack_p99_vs_6", "manyfew_ack_p99_ms", "many_ack_p99_ms")
             r("manyraw_p99_vs_6", "manyrawfew_lat_p99_ms", "manyraw_lat_p99_ms")
@@ -533,7 +534,7 @@ ROWS=(
   "many|manyraw_cpu_s|Lean producers + consumers: broker CPU during the MANY_PARTITIONS-partition load (s)"
   "many|many_idle_cpu_s|Broker CPU while nothing is produced, MANY_IDLE_SECS (s)"
   "many|many_idle_conns_open|Idle connections still open at the end"
-  "many|many_client_errors|Client errors (send errors, records missing, idle connections lost)"
+  "many|many_client_errors|Client errors (send and fetch errors, records missing, idle connections lost)"
   "many|many_rss_mb|RSS with many partitions and connections (MB)"
   "many|many_log_errors|ERROR/Exception lines in broker log (many)"
 )
@@ -559,7 +560,7 @@ HEADER="# Nagare vs Apache Kafka 4.1 — bench/compare.sh
 - Machine: $(nproc) cores (${CPU_MODEL:-unknown CPU}), ${MEM_GB} GiB RAM, $(uname -sr); Java: $(java -version 2>&1 | head -1)
 - Nagare commit: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?')
 - Command: \`$CMDLINE\`
-- Workloads: $WORKLOADS; RUNS=$RUNS (median). basic: N=$N × 100 B acks=1, N1K=$N1K × 1 KiB acks=all (6 partitions each), E2E=$E2E × 100 B acks=1. start-data/recovery: $START_PARTITIONS partitions, $START_GB GB of $START_RECORD_SIZE B records, produce ${RECOVERY_PRODUCE_SECS} s before kill -9. fsync: $FSYNC_PRODUCERS producers × 1 KiB acks=all, ${FSYNC_SECS} s, $FSYNC_PARTITIONS partitions. e2e-rate: ${RATE:-?} records/s × 100 B acks=1, ${E2E_RATE_SECS} s, $E2E_RATE_PARTITIONS partitions. many: $MANY_PARTITIONS partitions, $MANY_BUSY busy producers at $MANY_RATE records/s total for ${MANY_SECS} s (latencies after the first ${MANY_WARMUP} s), $MANY_IDLE_CONNS idle connections, ${MANY_IDLE_SECS} s idle; then the same with $((MANY_BUSY / 2)) lean producers (LatencyLoad client=raw) and $((MANY_BUSY - MANY_BUSY / 2)) consumers.
+- Workloads: $WORKLOADS; RUNS=$RUNS (median). basic: N=$N × 100 B acks=1, N1K=$N1K × 1 KiB acks=all (6 partitions each), E2E=$E2E × 100 B acks=1. start-data/recovery: $START_PARTITIONS partitions, $START_GB GB of $START_RECORD_SIZE B records, produce ${RECOVERY_PRODUCE_SECS} s before kill -9. fsync: $FSYNC_PRODUCERS producers × 1 KiB acks=all, ${FSYNC_SECS} s, $FSYNC_PARTITIONS partitions. e2e-rate: ${RATE:-?} records/s × 100 B acks=1, ${E2E_RATE_SECS} s, $E2E_RATE_PARTITIONS partitions. many: $MANY_PARTITIONS partitions, $MANY_BUSY busy producers at $MANY_RATE records/s total for ${MANY_SECS} s (latencies after the first ${MANY_WARMUP} s), $MANY_IDLE_CONNS idle connections, ${MANY_IDLE_SECS} s idle; then the same with $((MANY_BUSY / 2)) lean producers and $((MANY_BUSY - MANY_BUSY / 2)) lean consumers (LatencyLoad client=raw consumer=raw).
 - Brokers: Nagare through ./nagare (-Xms16m -Xmx1g -XX:+UseSerialGC -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000, its class-data archive), defaults (fsync row: log.flush.interval.messages=1); Kafka 4.1 KRaft single node, defaults, -Xmx1G -Xms1G.
 - MB = 10^6 bytes, GB = 10^9 bytes of record payload; clients and broker share the same cores."
 mkdir -p "$REPO/bench/results"

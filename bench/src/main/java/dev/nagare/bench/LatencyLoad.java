@@ -66,6 +66,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       what the Java client's default {@code linger.ms} of 5 does, counted from when each record fell due; up to
  *       5 requests in flight. For many partitions, where KafkaProducer's own per-partition work is the
  *       bottleneck (see RawProducer);</li>
+ *   <li>{@code consumer=java}: {@code raw} reads with {@link RawConsumer}s instead of KafkaConsumers ({@code
+ *       consumers} of them, partitions split the same way, each starting at the partitions' ends): Fetch requests
+ *       in an incremental session that name only the partitions whose position moved, so the consumer's cost does
+ *       not grow with the partitions assigned; adds {@code fetch_errors} to the output;</li>
  *   <li>{@code p.KEY=VALUE}, {@code c.KEY=VALUE}: extra producer / consumer properties.</li>
  * </ul>
  *
@@ -118,6 +122,7 @@ public final class LatencyLoad {
         boolean consume = !o.getOrDefault("consume", "1").equals("0");
         boolean raw = o.getOrDefault("client", "java").equals("raw");
         int consumerCount = Integer.parseInt(o.getOrDefault("consumers", "1"));
+        boolean rawConsumer = o.getOrDefault("consumer", "java").equals("raw");
         int expect = Integer.parseInt(o.getOrDefault("expect", "0"));
         long lingerNs = (long) (Double.parseDouble(o.getOrDefault("linger", "5")) * 1e6);
         if (raw && rate <= 0) {
@@ -164,7 +169,18 @@ public final class LatencyLoad {
             System.exit(2);
         }
         List<KafkaConsumer<byte[], byte[]>> consumers = new ArrayList<>();
-        if (consume) {
+        List<Map<Integer, Long>> rawStarts = new ArrayList<>(); // per RawConsumer: partition → its end now
+        if (consume && rawConsumer) {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(tps, Duration.ofSeconds(60));
+            for (int i = 0; i < consumerCount; i++) {
+                Map<Integer, Long> mine = new HashMap<>();
+                for (int k = i; k < tps.size(); k += consumerCount) {
+                    mine.put(tps.get(k).partition(), ends.get(tps.get(k)));
+                }
+                rawStarts.add(mine);
+            }
+            consumer.close();
+        } else if (consume) {
             for (int i = 0; i < consumerCount; i++) {
                 KafkaConsumer<byte[], byte[]> c = i == 0 ? consumer : new KafkaConsumer<>(cp);
                 List<TopicPartition> mine = new ArrayList<>();
@@ -246,6 +262,35 @@ public final class LatencyLoad {
             readers.add(new Thread(() -> read(c, stopReading, warmupEnd, receivedCount, lastDataAt, endToEnd),
                     "consumer-" + readers.size()));
         }
+        AtomicLong fetchErrors = new AtomicLong();
+        for (Map<Integer, Long> mine : rawStarts) {
+            RawConsumer c = new RawConsumer(addr, topic, "latency-load-consumer-" + readers.size(), mine,
+                    new RawConsumer.Listener() {
+                        @Override
+                        public void received(long sentAt, long now) {
+                            receivedCount.incrementAndGet();
+                            if (sentAt >= warmupEnd) {
+                                endToEnd.add(now - sentAt);
+                            }
+                            lastDataAt.set(now);
+                        }
+
+                        @Override
+                        public void failed(String why) {
+                            if (fetchErrors.incrementAndGet() <= 3) {
+                                System.err.println("fetch failed: " + why);
+                            }
+                        }
+                    });
+            readers.add(new Thread(() -> {
+                try (c) {
+                    c.run(stopReading::get);
+                } catch (IOException e) {
+                    fetchErrors.incrementAndGet();
+                    System.err.println("raw consumer failed: " + e);
+                }
+            }, "consumer-" + readers.size()));
+        }
         readers.forEach(Thread::start);
         long end = start + durationNs;
         boolean producing = true;
@@ -298,7 +343,10 @@ public final class LatencyLoad {
         out.put("client_cores", String.format("%.2f", clientCpuSeconds / produceSeconds));
         endToEnd.report("lat", out);
         ackLatency.report("ack", out);
-        failed |= sendErrors.get() > 0 || consume && acked.get() > received;
+        if (rawConsumer) {
+            out.put("fetch_errors", Long.toString(fetchErrors.get()));
+        }
+        failed |= sendErrors.get() > 0 || fetchErrors.get() > 0 || consume && acked.get() > received;
 
         if (idle > 0 && consume) {
             long c0 = brokerPid > 0 ? cpuTicks(brokerPid) : 0;
