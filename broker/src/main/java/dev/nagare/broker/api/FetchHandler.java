@@ -59,6 +59,7 @@ final class FetchHandler implements ApiHandler {
         int epoch = data.sessionEpoch();
         Session session = null;
         List<CachedPartition> targets;
+        Set<CachedPartition> seen = null; // an incremental fetch's targets so far
         boolean nothingToWaitFor; // no partition at all: a waiting fetch would wait for nothing
         if (version < 7 || epoch == 0 || epoch == -1) {
             if (version >= 7 && sessionId != 0) {
@@ -118,12 +119,12 @@ final class FetchHandler implements ApiHandler {
                     }
                 }
                 session.nextEpoch = FetchSessions.nextEpoch(epoch);
-                targets = session.incrementalTargets(named, System.nanoTime());
+                seen = Collections.newSetFromMap(new IdentityHashMap<>());
+                targets = session.incrementalTargets(named, System.nanoTime(), seen);
                 nothingToWaitFor = session.partitions.isEmpty();
             }
         }
-        boolean incremental = version >= 7 && epoch > 0;
-        FetchPlan plan = new FetchPlan(request, targets, session, incremental, byId,
+        FetchPlan plan = new FetchPlan(request, targets, seen, session, byId,
                 Math.min(data.maxBytes(), brokerMaxBytes), data.isolationLevel());
         ReadResult first = plan.read();
         if (data.maxWaitMs() <= 0 || nothingToWaitFor || first.bytes >= data.minBytes() || first.anyError) {
@@ -173,7 +174,6 @@ final class FetchHandler implements ApiHandler {
         final Request request;
         final List<CachedPartition> targets;
         final Session session;
-        final boolean incremental;
         final boolean byId;
         final int maxBytes;
         final byte isolationLevel;
@@ -185,20 +185,17 @@ final class FetchHandler implements ApiHandler {
         /** The targets so far, when targeted. */
         private final Set<CachedPartition> seen;
 
-        FetchPlan(Request request, List<CachedPartition> targets, Session session, boolean incremental, boolean byId,
-                  int maxBytes, byte isolationLevel) {
+        /** {@code seen}: the targets of an incremental fetch of a session, as a set; null for any other fetch. */
+        FetchPlan(Request request, List<CachedPartition> targets, Set<CachedPartition> seen, Session session,
+                  boolean byId, int maxBytes, byte isolationLevel) {
             this.request = request;
             this.targets = targets;
             this.session = session;
-            this.incremental = incremental;
             this.byId = byId;
             this.maxBytes = maxBytes;
             this.isolationLevel = isolationLevel;
-            this.targeted = session != null && incremental;
-            this.seen = targeted ? Collections.newSetFromMap(new IdentityHashMap<>()) : null;
-            if (targeted) {
-                seen.addAll(targets);
-            }
+            this.targeted = seen != null;
+            this.seen = seen;
         }
 
         Request request() {
@@ -288,7 +285,7 @@ final class FetchHandler implements ApiHandler {
                 if (session != null) {
                     boolean must = target.mustRespond(read.bytes() > 0, read.error != Errors.NONE,
                             read.highWatermark, read.logStartOffset);
-                    include = !incremental || must;
+                    include = !targeted || must;
                     if (read.bytes() > 0) {
                         session.moveToEnd(target);
                     }

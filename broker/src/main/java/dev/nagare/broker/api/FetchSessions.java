@@ -133,30 +133,27 @@ final class FetchSessions {
 
         /**
          * The partitions an incremental fetch reads: all of them once {@value #FULL_READ_NANOS} ns have passed since
-         * the last full read, else {@code named} (the request's), the unfinished ones and the changed ones.
+         * the last full read, else {@code named} (the request's), the unfinished ones and the changed ones. Each is
+         * added to {@code seen} too (empty when called), which the fetch keeps to add later changes only once.
          */
-        List<CachedPartition> incrementalTargets(List<CachedPartition> named, long now) {
+        List<CachedPartition> incrementalTargets(List<CachedPartition> named, long now, Set<CachedPartition> seen) {
+            List<CachedPartition> out = new ArrayList<>();
             if (now - lastFullRead >= FULL_READ_NANOS) {
                 lastFullRead = now;
                 changed.clear();
                 for (CachedPartition p : partitions.values()) {
                     p.queued.set(false);
+                    addNew(p, seen, out);
                 }
-                return snapshot();
+                return out;
             }
-            Set<CachedPartition> targets = Collections.newSetFromMap(new IdentityHashMap<>());
-            List<CachedPartition> out = new ArrayList<>();
             for (CachedPartition p : named) {
-                if (targets.add(p)) {
-                    out.add(p);
-                }
+                addNew(p, seen, out);
             }
             for (CachedPartition p : unfinished) {
-                if (targets.add(p)) {
-                    out.add(p);
-                }
+                addNew(p, seen, out);
             }
-            drainChanged(targets, out);
+            drainChanged(seen, out);
             return out;
         }
 
@@ -165,9 +162,15 @@ final class FetchSessions {
             for (CachedPartition p; (p = changed.poll()) != null; ) {
                 p.queued.set(false);
                 // the Java client drops a session whose incremental response names a partition it does not hold
-                if (!p.forgotten && seen.add(p)) {
-                    out.add(p);
+                if (!p.forgotten) {
+                    addNew(p, seen, out);
                 }
+            }
+        }
+
+        private static void addNew(CachedPartition p, Set<CachedPartition> seen, List<CachedPartition> out) {
+            if (seen.add(p)) {
+                out.add(p);
             }
         }
 
