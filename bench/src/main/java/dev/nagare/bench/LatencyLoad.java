@@ -257,31 +257,31 @@ public final class LatencyLoad {
         AtomicLong receivedCount = new AtomicLong();
         AtomicLong lastDataAt = new AtomicLong(System.nanoTime());
         AtomicBoolean stopReading = new AtomicBoolean();
+        AtomicLong fetchErrors = new AtomicLong();
+        // what every consumer, Java or raw, does with a record read and with a failed fetch
+        RawConsumer.Listener arrivals = new RawConsumer.Listener() {
+            @Override
+            public void received(long sentAt, long now) {
+                receivedCount.incrementAndGet();
+                if (sentAt >= warmupEnd) {
+                    endToEnd.add(now - sentAt);
+                }
+                lastDataAt.set(now);
+            }
+
+            @Override
+            public void failed(String why) {
+                if (fetchErrors.incrementAndGet() <= 3) {
+                    System.err.println("fetch failed: " + why);
+                }
+            }
+        };
         List<Thread> readers = new ArrayList<>();
         for (KafkaConsumer<byte[], byte[]> c : consumers) {
-            readers.add(new Thread(() -> read(c, stopReading, warmupEnd, receivedCount, lastDataAt, endToEnd),
-                    "consumer-" + readers.size()));
+            readers.add(new Thread(() -> read(c, stopReading, arrivals), "consumer-" + readers.size()));
         }
-        AtomicLong fetchErrors = new AtomicLong();
         for (Map<Integer, Long> mine : rawStarts) {
-            RawConsumer c = new RawConsumer(addr, topic, "latency-load-consumer-" + readers.size(), mine,
-                    new RawConsumer.Listener() {
-                        @Override
-                        public void received(long sentAt, long now) {
-                            receivedCount.incrementAndGet();
-                            if (sentAt >= warmupEnd) {
-                                endToEnd.add(now - sentAt);
-                            }
-                            lastDataAt.set(now);
-                        }
-
-                        @Override
-                        public void failed(String why) {
-                            if (fetchErrors.incrementAndGet() <= 3) {
-                                System.err.println("fetch failed: " + why);
-                            }
-                        }
-                    });
+            RawConsumer c = new RawConsumer(addr, topic, "latency-load-consumer-" + readers.size(), mine, arrivals);
             readers.add(new Thread(() -> {
                 try (c) {
                     c.run(stopReading::get);
@@ -485,17 +485,11 @@ public final class LatencyLoad {
 
     /** One consumer's loop: polls until told to stop, counts and times every record, then closes the consumer. */
     private static void read(KafkaConsumer<byte[], byte[]> consumer, AtomicBoolean stop,
-                             long warmupEnd, AtomicLong received, AtomicLong lastDataAt, Samples endToEnd) {
+                             RawConsumer.Listener arrivals) {
         try (consumer) {
             while (!stop.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                    long now = System.nanoTime();
-                    long sentAt = ByteBuffer.wrap(r.value()).getLong(0);
-                    received.incrementAndGet();
-                    if (sentAt >= warmupEnd) {
-                        endToEnd.add(now - sentAt);
-                    }
-                    lastDataAt.set(now);
+                    arrivals.received(ByteBuffer.wrap(r.value()).getLong(0), System.nanoTime());
                 }
             }
         }
@@ -552,28 +546,14 @@ public final class LatencyLoad {
     private static SocketChannel apiVersionsExchange(InetSocketAddress addr, int n) throws IOException {
         SocketChannel ch = SocketChannel.open(addr);
         byte[] clientId = ("idle-" + n).getBytes(StandardCharsets.UTF_8);
-        ByteBuffer req = ByteBuffer.allocate(4 + 10 + clientId.length);
-        req.putInt(10 + clientId.length).putShort((short) 18).putShort((short) 0).putInt(n)
-                .putShort((short) clientId.length).put(clientId).flip();
-        while (req.hasRemaining()) {
-            ch.write(req);
-        }
-        ByteBuffer len = ByteBuffer.allocate(4);
-        readFully(ch, len);
-        ByteBuffer body = ByteBuffer.allocate(len.getInt(0));
-        readFully(ch, body);
+        ByteBuffer req = ByteBuffer.allocate(10 + clientId.length);
+        req.putShort((short) 18).putShort((short) 0).putInt(n).putShort((short) clientId.length).put(clientId).flip();
+        Frames.write(ch, req);
+        ByteBuffer body = Frames.read(ch);
         if (body.getInt(0) != n) {
             throw new IOException("ApiVersions answered with correlation id " + body.getInt(0) + ", expected " + n);
         }
         return ch;
-    }
-
-    private static void readFully(SocketChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            if (ch.read(b) < 0) {
-                throw new IOException("connection closed by the broker");
-            }
-        }
     }
 
     /** True when the broker has not closed the connection (a non-blocking read finds no end of stream). */

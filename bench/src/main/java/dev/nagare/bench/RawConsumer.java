@@ -19,6 +19,7 @@ import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.Records;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
@@ -80,15 +81,11 @@ final class RawConsumer implements AutoCloseable {
 
     /** Fetches until {@code stop} says so (checked after each response, so within {@value #MAX_WAIT_MS} ms). */
     void run(BooleanSupplier stop) throws IOException {
-        ByteBuffer length = ByteBuffer.allocate(4);
         while (!stop.getAsBoolean()) {
             int id = correlationId++;
-            write(request(), id);
-            length.clear();
-            readFully(length);
-            ByteBuffer body = ByteBuffer.allocate(length.getInt(0));
-            readFully(body);
-            body.flip();
+            Frames.write(channel, new FetchRequest(request(), VERSION)
+                    .serializeWithHeader(new RequestHeader(ApiKeys.FETCH, VERSION, clientId, id)));
+            ByteBuffer body = Frames.read(channel);
             long now = System.nanoTime();
             ResponseHeader header = ResponseHeader.parse(body, ApiKeys.FETCH.responseHeaderVersion(VERSION));
             if (header.correlationId() != id) {
@@ -140,7 +137,7 @@ final class RawConsumer implements AutoCloseable {
             return;
         }
         sessionId = data.sessionId();
-        epoch = sessionId == 0 ? 0 : epoch + 1 == Integer.MAX_VALUE ? 1 : epoch + 1;
+        epoch = sessionId == 0 ? 0 : epoch == Integer.MAX_VALUE ? 1 : epoch + 1; // wraps to 1, as the protocol says
         for (FetchResponseData.FetchableTopicResponse t : data.responses()) {
             for (FetchResponseData.PartitionData p : t.partitions()) {
                 if (p.errorCode() != 0) {
@@ -151,9 +148,9 @@ final class RawConsumer implements AutoCloseable {
                 if (records == null) {
                     continue;
                 }
+                long position = positions.getOrDefault(p.partitionIndex(), Long.MAX_VALUE);
                 long next = -1;
                 for (RecordBatch batch : records.batches()) {
-                    long position = positions.getOrDefault(p.partitionIndex(), Long.MAX_VALUE);
                     for (Record r : batch) {
                         if (r.offset() >= position) {
                             listener.received(r.value().getLong(0), now);
@@ -161,27 +158,10 @@ final class RawConsumer implements AutoCloseable {
                     }
                     next = batch.nextOffset();
                 }
-                if (next > positions.getOrDefault(p.partitionIndex(), Long.MAX_VALUE)) {
+                if (next > position) {
                     positions.put(p.partitionIndex(), next);
                     moved.add(p.partitionIndex());
                 }
-            }
-        }
-    }
-
-    private void write(FetchRequestData data, int id) throws IOException {
-        ByteBuffer body = new org.apache.kafka.common.requests.FetchRequest(data, VERSION)
-                .serializeWithHeader(new RequestHeader(ApiKeys.FETCH, VERSION, clientId, id));
-        ByteBuffer frame = ByteBuffer.allocate(4 + body.remaining()).putInt(body.remaining()).put(body).flip();
-        while (frame.hasRemaining()) {
-            channel.write(frame);
-        }
-    }
-
-    private void readFully(ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            if (channel.read(b) < 0) {
-                throw new IOException("connection closed by the broker");
             }
         }
     }

@@ -112,23 +112,15 @@ final class RawProducer implements AutoCloseable {
         int id = correlationId++;
         ByteBuffer body = new ProduceRequest.Builder(VERSION, VERSION, request).build(VERSION)
                 .serializeWithHeader(new RequestHeader(ApiKeys.PRODUCE, VERSION, clientId, id));
-        ByteBuffer frame = ByteBuffer.allocate(4 + body.remaining()).putInt(body.remaining()).put(body).flip();
         slots.acquire();
         pending.add(new InFlight(id, Arrays.copyOf(partitions, n), Arrays.copyOf(sentAt, n)));
-        while (frame.hasRemaining()) {
-            channel.write(frame);
-        }
+        Frames.write(channel, body);
     }
 
     private void readResponses() {
-        ByteBuffer length = ByteBuffer.allocate(4);
         try {
             while (true) {
-                length.clear();
-                readFully(length);
-                ByteBuffer body = ByteBuffer.allocate(length.getInt(0));
-                readFully(body);
-                body.flip();
+                ByteBuffer body = Frames.read(channel);
                 ResponseHeader header = ResponseHeader.parse(body, ApiKeys.PRODUCE.responseHeaderVersion(VERSION));
                 InFlight request = pending.poll();
                 if (request == null || request.correlationId() != header.correlationId()) {
@@ -164,14 +156,6 @@ final class RawProducer implements AutoCloseable {
                     }
                 }
                 slots.release(maxInFlight);
-            }
-        }
-    }
-
-    private void readFully(ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            if (channel.read(b) < 0) {
-                throw new IOException("connection closed by the broker");
             }
         }
     }
