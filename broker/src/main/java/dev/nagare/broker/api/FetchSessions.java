@@ -127,10 +127,6 @@ final class FetchSessions {
             partitions.put(key, p);
         }
 
-        List<CachedPartition> snapshot() {
-            return new ArrayList<>(partitions.values());
-        }
-
         /**
          * The partitions an incremental fetch reads: all of them once {@value #FULL_READ_NANOS} ns have passed since
          * the last full read, else {@code named} (the request's), the unfinished ones and the changed ones. Each is
