@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -22,12 +23,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.timeout.IdleStateEvent;
 
 /**
- * One client connection, after framing: parses each frame into a {@link Request}, hands it to its API's handler
- * and writes the responses back <em>in request order</em> — a response that is ready early waits in the in-flight
+ * One client connection: cuts its bytes into frames ({@link FrameAssembler}), parses each frame into a
+ * {@link Request}, hands it to its API's handler and writes the responses back <em>in request order</em> — a response that is ready early waits in the in-flight
  * queue until every earlier one has been written, as Kafka guarantees per connection.
  *
  * <pre>
@@ -37,8 +36,10 @@ import io.netty.handler.timeout.IdleStateEvent;
  * </pre>
  *
  * <p>Pitfalls: a frame that cannot be parsed, an unknown API key, or a version this broker does not serve (other
- * than ApiVersions, which is answered with UNSUPPORTED_VERSION and the supported ranges) closes the connection, as
- * Kafka does; nothing else is affected. Reading pauses while {@value #MAX_IN_FLIGHT} requests are in flight.
+ * than ApiVersions, which is answered with UNSUPPORTED_VERSION and the supported ranges), or a frame size over
+ * {@code socket.request.max.bytes}, closes the connection, as Kafka does; nothing else is affected. Reading pauses
+ * while {@value #MAX_IN_FLIGHT} requests are in flight. A connection that neither reads nor writes for
+ * {@code connections.max.idle.ms} is closed (checked by one timer per connection, re-armed for the time left).
  *
  * <p>Not thread-safe: all state is owned by the channel's event loop; {@link #completed} hops onto it.
  */
@@ -50,27 +51,57 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final Map<ApiKeys, ApiHandler> handlers;
     private final ApiVersionsResponseData.ApiVersionCollection supported;
     private final NetworkListener listener;
+    private final int maxRequestBytes;
+    /** {@code connections.max.idle.ms} in nanoseconds; 0 or less: never closed for idleness. */
+    private final long idleNanos;
     private final ArrayDeque<Request> inFlight = new ArrayDeque<>();
+    private final FrameAssembler.Sink onFrame = this::onFrame;
+    private final Runnable checkIdle = this::checkIdle;
+    private FrameAssembler frames;
     private ChannelHandlerContext ctx;
     private boolean reading;
     private boolean closed;
+    /** When the connection last read or wrote ({@link System#nanoTime}). */
+    private long lastActiveNanos;
 
     KafkaConnection(Map<ApiKeys, ApiHandler> handlers, ApiVersionsResponseData.ApiVersionCollection supported,
-                    NetworkListener listener) {
+                    NetworkListener listener, int maxRequestBytes, long idleTimeoutMs) {
         this.handlers = handlers;
         this.supported = supported;
         this.listener = listener;
+        this.maxRequestBytes = maxRequestBytes;
+        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, idleTimeoutMs));
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         listener.connectionOpened();
+        lastActiveNanos = System.nanoTime();
+        if (idleNanos > 0) {
+            ctx.executor().schedule(checkIdle, idleNanos, TimeUnit.NANOSECONDS);
+        }
         super.channelActive(ctx);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.frames = new FrameAssembler(maxRequestBytes, ctx.alloc());
+    }
+
+    /** Closes the connection when it has been idle for {@code connections.max.idle.ms}, else looks again then. */
+    private void checkIdle() {
+        if (closed) {
+            return;
+        }
+        long idle = System.nanoTime() - lastActiveNanos;
+        if (idle >= idleNanos) {
+            log.debug("Closing connection from {}: idle for {} ms", ctx.channel().remoteAddress(),
+                    TimeUnit.NANOSECONDS.toMillis(idle));
+            closeNow();
+        } else {
+            ctx.executor().schedule(checkIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
+        }
     }
 
     InetSocketAddress remoteAddress() {
@@ -83,8 +114,22 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf frame = (ByteBuf) msg;
+        ByteBuf in = (ByteBuf) msg;
         reading = true;
+        try {
+            if (!closed) {
+                frames.feed(in, onFrame);
+            }
+        } catch (FrameAssembler.InvalidFrameException e) {
+            log.info("Closing connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+            closeNow();
+        } finally {
+            in.release();
+        }
+    }
+
+    /** One whole frame: parsed, queued in flight and dispatched; false once the connection is closing. */
+    private boolean onFrame(ByteBuf frame) {
         Request request;
         try {
             request = parse(frame);
@@ -92,16 +137,16 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             frame.release();
             log.info("Closing connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
             closeNow();
-            return;
+            return false;
         }
-        if (request == null) {
-            return; // answered already (unsupported ApiVersions version)
+        if (request != null) { // null: answered already (unsupported ApiVersions version)
+            inFlight.addLast(request);
+            if (inFlight.size() >= MAX_IN_FLIGHT) {
+                ctx.channel().config().setAutoRead(false);
+            }
+            dispatch(handlers.get(request.apiKey()), request);
         }
-        inFlight.addLast(request);
-        if (inFlight.size() >= MAX_IN_FLIGHT) {
-            ctx.channel().config().setAutoRead(false);
-        }
-        dispatch(handlers.get(request.apiKey()), request);
+        return !closed;
     }
 
     /**
@@ -199,8 +244,11 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 closeNow();
             }
         }
-        if (wrote && !reading) {
-            ctx.flush();
+        if (wrote) {
+            lastActiveNanos = System.nanoTime();
+            if (!reading) {
+                ctx.flush();
+            }
         }
         if (!closed && inFlight.size() < MAX_IN_FLIGHT / 2 && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
@@ -219,32 +267,20 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         reading = false;
+        lastActiveNanos = System.nanoTime();
         ctx.flush();
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
-            log.debug("Closing idle connection from {}", ctx.channel().remoteAddress());
-            closeNow();
-        } else {
-            super.userEventTriggered(ctx, evt);
-        }
-    }
-
-    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
-            log.info("Closing connection from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
-        } else {
-            log.debug("Closing connection from {} after an error", ctx.channel().remoteAddress(), cause);
-        }
+        log.debug("Closing connection from {} after an error", ctx.channel().remoteAddress(), cause);
         closeNow();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
+        frames.release();
         listener.connectionClosed();
         // Requests still running complete later; drain() then releases their frames without writing.
         while (!inFlight.isEmpty() && inFlight.peekFirst().isCompleted()) {

@@ -21,13 +21,12 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.timeout.IdleStateHandler;
 
 /**
  * The Kafka listener. Uses Netty's native epoll transport where available (sendfile for file regions), NIO
- * elsewhere. Each connection's pipeline: idle timeout → 4-byte length framing (frames over
- * {@code socket.request.max.bytes} close the connection) → {@link KafkaConnection}.
+ * elsewhere. Each connection's pipeline is one handler, {@link KafkaConnection}: it does the 4-byte length framing
+ * (a frame over {@code socket.request.max.bytes} closes the connection) and the idle timeout itself, so that a read
+ * and a flush pass through no other handler.
  *
  * <p>Thread-safe: {@link #start} and {@link #close} are called once each by start-up and shutdown.
  */
@@ -108,11 +107,8 @@ public final class NetworkServer implements AutoCloseable {
                         if (settings.receiveBufferBytes() > 0) {
                             ch.config().setReceiveBufferSize(settings.receiveBufferBytes());
                         }
-                        if (settings.idleTimeoutMs() > 0) {
-                            ch.pipeline().addLast(new IdleStateHandler(0, 0, settings.idleTimeoutMs(), TimeUnit.MILLISECONDS));
-                        }
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(settings.maxRequestBytes() + 4, 0, 4, 0, 4));
-                        ch.pipeline().addLast(new KafkaConnection(handlers, supported, listener));
+                        ch.pipeline().addLast(new KafkaConnection(handlers, supported, listener,
+                                settings.maxRequestBytes(), settings.idleTimeoutMs()));
                     }
                 });
         InetSocketAddress bindAddress = settings.host().isEmpty()

@@ -417,7 +417,7 @@ class ConsumerGroupCommandTest {
     void describingTheEmptyGroupIdAnswersADeadGroupNotFound() throws Exception {
         // The Admin client of 4.1 asks ConsumerGroupDescribe (KIP-848) first, which Nagare does not serve yet, so
         // its answer differs from Kafka's (InvalidGroupIdException); DescribeGroups itself answers alike on both.
-        try (RawClient raw = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient raw = broker.rawClient()) {
             for (short version : new short[]{5, 6}) {
                 DescribeGroupsResponse r = raw.roundTrip(new DescribeGroupsRequest.Builder(
                         new DescribeGroupsRequestData().setGroups(List.of(""))).build(version));

@@ -73,7 +73,7 @@ class DescribeTopicPartitionsTest {
 
     @Test
     void apiVersionsAdvertisesDescribeTopicPartitionsVersionZero() throws Exception {
-        try (RawClient raw = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient raw = broker.rawClient()) {
             ApiVersionsResponse versions = raw.roundTrip(new ApiVersionsRequest.Builder().build((short) 3));
             var api = versions.data().apiKeys().find(ApiKeys.DESCRIBE_TOPIC_PARTITIONS.id);
             assertEquals(List.of(0, 0), List.of((int) api.minVersion(), (int) api.maxVersion()));
@@ -197,7 +197,7 @@ class DescribeTopicPartitionsTest {
         if (cursorTopic != null) {
             data.setCursor(new DescribeTopicPartitionsRequestData.Cursor().setTopicName(cursorTopic).setPartitionIndex(cursorPartition));
         }
-        try (RawClient raw = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient raw = broker.rawClient()) {
             DescribeTopicPartitionsResponse response = raw.roundTrip(new DescribeTopicPartitionsRequest.Builder(data).build((short) 0));
             return response.data();
         }

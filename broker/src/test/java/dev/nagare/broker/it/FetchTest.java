@@ -80,7 +80,7 @@ class FetchTest {
 
     @Test
     void aFetchWithNothingToReadReturnsWhenMaxWaitEnds() throws Exception {
-        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient c = broker.rawClient()) {
             long start = System.nanoTime();
             long end = broker.consumer(Map.of()).endOffsets(List.of(new org.apache.kafka.common.TopicPartition("waits", 0)))
                     .values().iterator().next();
@@ -95,7 +95,7 @@ class FetchTest {
 
     @Test
     void anAppendAnswersAWaitingFetchAtOnce() throws Exception {
-        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient c = broker.rawClient()) {
             long end = broker.consumer(Map.of()).endOffsets(List.of(new org.apache.kafka.common.TopicPartition("waits", 0)))
                     .values().iterator().next();
             long start = System.nanoTime();
@@ -114,7 +114,7 @@ class FetchTest {
     @Test
     void theFirstBatchIsReturnedWholeEvenWhenLargerThanTheLimits() throws Exception {
         producer.send(new ProducerRecord<>("sizes", 0, null, new byte[50_000])).get();
-        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient c = broker.rawClient()) {
             FetchResponse r = c.roundTrip(new FetchRequest(fetch("sizes", 0, 0, 0, 1, 1000, 1000), (short) 12));
             MemoryRecords records = (MemoryRecords) only(r).records();
             RecordBatch batch = records.batches().iterator().next();
@@ -128,7 +128,7 @@ class FetchTest {
     void aLaterPartitionWhoseFirstBatchDoesNotFitAnswersEmptyNotCut() throws Exception {
         producer.send(new ProducerRecord<>("big", 0, null, "small".getBytes())).get();
         producer.send(new ProducerRecord<>("big", 1, null, new byte[30_000])).get();
-        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient c = broker.rawClient()) {
             FetchRequestData data = fetch("big", 0, 0, 0, 1, 1 << 20, 10_000);
             FetchRequestData.FetchTopic topic = data.topics().get(0);
             topic.setPartitions(List.of(topic.partitions().get(0), new FetchRequestData.FetchPartition().setPartition(1)
@@ -172,7 +172,7 @@ class FetchTest {
 
     @Test
     void aFetchBelowTheLogStartOrBeyondTheEndIsOffsetOutOfRange() throws Exception {
-        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient c = broker.rawClient()) {
             FetchResponse r = c.roundTrip(new FetchRequest(fetch("sizes", 0, 1_000_000, 0, 1, 1000, 1000), (short) 12));
             assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), only(r).errorCode());
             FetchResponse neg = c.roundTrip(new FetchRequest(fetch("sizes", 0, -5, 0, 1, 1000, 1000), (short) 12));
@@ -182,7 +182,7 @@ class FetchTest {
 
     @Test
     void anIncrementalFetchSessionReturnsOnlyPartitionsWithNews() throws Exception {
-        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient c = broker.rawClient()) {
             FetchRequestData full = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
                     .setMaxBytes(1 << 20).setSessionId(0).setSessionEpoch(0);
             FetchRequestData.FetchTopic t = new FetchRequestData.FetchTopic().setTopic("sess");
@@ -240,7 +240,7 @@ class FetchTest {
         }
         producer.send(new ProducerRecord<>("trimmed", 0, null, "a".getBytes())).get();
         producer.send(new ProducerRecord<>("trimmed", 0, null, "b".getBytes())).get();
-        try (RawClient c = new RawClient("127.0.0.1", broker.port()); Admin admin = broker.admin()) {
+        try (RawClient c = broker.rawClient(); Admin admin = broker.admin()) {
             int session = openSession(c, "trimmed", 2);
             assertEquals(0, incremental(c, session, 1).data().responses().size(), "caught up, nothing moved");
             admin.deleteRecords(Map.of(new TopicPartition("trimmed", 0),
@@ -258,7 +258,7 @@ class FetchTest {
         try (Admin admin = broker.admin()) {
             admin.createTopics(List.of(new NewTopic("reborn", 1, (short) 1))).all().get();
         }
-        try (RawClient c = new RawClient("127.0.0.1", broker.port()); Admin admin = broker.admin()) {
+        try (RawClient c = broker.rawClient(); Admin admin = broker.admin()) {
             int session = openSession(c, "reborn", 0);
             assertEquals(0, incremental(c, session, 1).data().responses().size(), "empty and caught up");
 
@@ -293,7 +293,7 @@ class FetchTest {
         }
         producer.send(new ProducerRecord<>("crowded", 0, null, new byte[20_000])).get();
         producer.send(new ProducerRecord<>("crowded", 1, null, new byte[20_000])).get();
-        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient c = broker.rawClient()) {
             FetchRequestData full = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
                     .setMaxBytes(1000).setSessionId(0).setSessionEpoch(0);
             full.topics().add(fetchTopic("crowded", new int[] {0, 1}, 0));
@@ -318,7 +318,7 @@ class FetchTest {
         try (Admin admin = broker.admin()) {
             admin.createTopics(List.of(new NewTopic("quiet", 3, (short) 1))).all().get();
         }
-        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient c = broker.rawClient()) {
             FetchRequestData full = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
                     .setMaxBytes(1 << 20).setSessionId(0).setSessionEpoch(0);
             full.topics().add(fetchTopic("quiet", new int[] {0, 1, 2}, 0));
@@ -354,7 +354,7 @@ class FetchTest {
     @Test
     void fetchV13AndLaterNameTopicsById() throws Exception {
         producer.send(new ProducerRecord<>("waits", 0, null, "by-id".getBytes())).get();
-        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient c = broker.rawClient()) {
             FetchRequestData data = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
                     .setMaxBytes(1 << 20).setSessionId(0).setSessionEpoch(-1);
             data.topics().add(new FetchRequestData.FetchTopic().setTopicId(topicId).setPartitions(List.of(

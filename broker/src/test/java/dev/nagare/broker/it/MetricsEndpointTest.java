@@ -123,7 +123,7 @@ class MetricsEndpointTest {
     void requestCountersMoveByExactAmountsForAKnownSequenceOfRequests() throws Exception {
         try (TestBroker broker = TestBroker.start(dir)) {
             PrometheusText before = scrape(broker);
-            try (RawClient client = new RawClient("127.0.0.1", broker.port())) {
+            try (RawClient client = broker.rawClient()) {
                 for (int i = 0; i < 3; i++) {
                     ApiVersionsResponse r = client.roundTrip(new ApiVersionsRequest.Builder().build((short) 3));
                     assertEquals(0, r.data().errorCode());

@@ -61,13 +61,9 @@ class ProtocolTest {
         broker.close();
     }
 
-    RawClient connect() throws Exception {
-        return new RawClient("127.0.0.1", broker.port());
-    }
-
     @Test
     void apiVersionsAdvertisesEveryVersionKafkaClientsDefinesForEachServedApi() throws Exception {
-        try (RawClient c = connect()) {
+        try (RawClient c = broker.rawClient()) {
             ApiVersionsResponse r = c.roundTrip(new ApiVersionsRequest.Builder().build((short) 4));
             assertEquals(Errors.NONE.code(), r.data().errorCode());
             ApiVersionsResponseData.ApiVersion produce = r.data().apiKeys().find(ApiKeys.PRODUCE.id);
@@ -82,7 +78,7 @@ class ProtocolTest {
 
     @Test
     void aTooNewApiVersionsGetsUnsupportedVersionWithTheSupportedRanges() throws Exception {
-        try (RawClient c = connect()) {
+        try (RawClient c = broker.rawClient()) {
             // ApiVersions v99, header v2 (flexible), as a future client would send it.
             RequestHeader header = new RequestHeader(new org.apache.kafka.common.message.RequestHeaderData()
                     .setRequestApiKey(ApiKeys.API_VERSIONS.id).setRequestApiVersion((short) 99)
@@ -104,7 +100,7 @@ class ProtocolTest {
 
     @Test
     void responsesOnOneConnectionComeBackInRequestOrder() throws Exception {
-        try (RawClient c = connect()) {
+        try (RawClient c = broker.rawClient()) {
             int first = c.send(new ApiVersionsRequest.Builder().build((short) 3));
             int second = c.send(new MetadataRequest.Builder(new MetadataRequestData().setTopics(null)).build((short) 12));
             int third = c.send(new ApiVersionsRequest.Builder().build((short) 3));
@@ -119,7 +115,7 @@ class ProtocolTest {
 
     @Test
     void createTopicsAnswersKafkasErrorForEachBadTopic() throws Exception {
-        try (RawClient c = connect()) {
+        try (RawClient c = broker.rawClient()) {
             CreateTopicsRequestData.CreatableTopicCollection topics = new CreateTopicsRequestData.CreatableTopicCollection();
             topics.add(new CreateTopicsRequestData.CreatableTopic().setName("p").setNumPartitions(1).setReplicationFactor((short) 1));
             topics.add(new CreateTopicsRequestData.CreatableTopic().setName("bad name!").setNumPartitions(1).setReplicationFactor((short) 1));
@@ -151,7 +147,7 @@ class ProtocolTest {
 
     @Test
     void produceAnswersKafkasErrorCodes() throws Exception {
-        try (RawClient c = connect()) {
+        try (RawClient c = broker.rawClient()) {
             MemoryRecords small = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("k".getBytes(), "v".getBytes()));
             MemoryRecords big = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(new byte[3000]));
             ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
@@ -197,7 +193,7 @@ class ProtocolTest {
     @Test
     void garbageOnOneConnectionClosesItWhileAProducerOnAnotherKeepsEveryRecord() throws Exception {
         var producer = broker.producer(Map.of());
-        try (RawClient bad = connect(); RawClient oversized = connect()) {
+        try (RawClient bad = broker.rawClient(); RawClient oversized = broker.rawClient()) {
             var first = producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("p", 0, null, "before".getBytes())).get();
             bad.sendRaw(new byte[] {0, 0, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8});
             assertTrue(bad.isClosedByPeer(), "a frame that is not a request closes its connection");
@@ -223,7 +219,7 @@ class ProtocolTest {
 
     @Test
     void anUnknownVersionOfAnotherApiClosesTheConnection() throws Exception {
-        try (RawClient c = connect()) {
+        try (RawClient c = broker.rawClient()) {
             ByteBuffer frame = ByteBuffer.allocate(4 + 10);
             frame.putInt(10).putShort(ApiKeys.METADATA.id).putShort((short) 99).putInt(1).putShort((short) -1);
             c.sendRaw(frame.array());
@@ -233,7 +229,7 @@ class ProtocolTest {
 
     @Test
     void apiVersionsV3RejectsAnInvalidClientSoftwareName() throws Exception {
-        try (RawClient c = connect()) {
+        try (RawClient c = broker.rawClient()) {
             ApiVersionsResponse r = c.roundTrip(new ApiVersionsRequest(new ApiVersionsRequestData()
                     .setClientSoftwareName("bad name").setClientSoftwareVersion("1.0"), (short) 3));
             assertEquals(Errors.INVALID_REQUEST.code(), r.data().errorCode());
@@ -242,7 +238,7 @@ class ProtocolTest {
 
     @Test
     void listOffsetsAnswersEveryVersionFromOneToTheLatest() throws Exception {
-        try (RawClient c = connect()) {
+        try (RawClient c = broker.rawClient()) {
             for (short v = ApiKeys.LIST_OFFSETS.oldestVersion(); v <= ApiKeys.LIST_OFFSETS.latestVersion(); v++) {
                 var topics = List.of(new org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic()
                         .setName("p").setPartitions(List.of(new org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition()
@@ -261,7 +257,7 @@ class ProtocolTest {
     @Test
     void anAcksZeroProduceThatFailsClosesItsConnectionAndOneThatSucceedsDoesNot() throws Exception {
         MemoryRecords small = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("k".getBytes(), "v".getBytes()));
-        try (RawClient c = connect()) {
+        try (RawClient c = broker.rawClient()) {
             c.send(ProduceRequest.builder(new ProduceRequestData().setAcks((short) 0).setTimeoutMs(5000)
                     .setTopicData(singlePartition("p", 0, small))).build((short) 12));
             ApiVersionsResponse after = c.roundTrip(new ApiVersionsRequest.Builder().build((short) 3));

@@ -129,7 +129,7 @@ class TopicConfigsTest {
     @Test
     void legacyAlterConfigsReplacesAllOverridesOfATopic() throws Exception {
         broker.createTopic("cfg-legacy", 1, Map.of("retention.ms", "1000", "segment.ms", "60000"));
-        try (RawClient raw = new RawClient("127.0.0.1", broker.port()); Admin admin = broker.admin()) {
+        try (RawClient raw = broker.rawClient(); Admin admin = broker.admin()) {
             AlterConfigsResponse response = raw.roundTrip(new AlterConfigsRequest.Builder(Map.of(topic("cfg-legacy"),
                     new AlterConfigsRequest.Config(List.of(new AlterConfigsRequest.ConfigEntry("retention.bytes", "1048576")))),
                     false).build());

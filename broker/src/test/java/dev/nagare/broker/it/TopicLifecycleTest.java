@@ -87,7 +87,7 @@ class TopicLifecycleTest {
     @Test
     void aTopicAutoCreatedByMetadataIsCreatedWhileItsNetworkThreadKeepsAnsweringOtherConnections() throws Exception {
         try (TestBroker broker = TestBroker.start(dir, Map.of("num.network.threads", "1", "num.partitions", "10000"));
-             RawClient asking = new RawClient("127.0.0.1", broker.port())) {
+             RawClient asking = broker.rawClient()) {
             asking.send(new MetadataRequest.Builder(new MetadataRequestData().setAllowAutoTopicCreation(true)
                     .setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName("auto-wide")))).build((short) 12));
             assertAnsweredWhileCreating(broker, "auto-wide", 10_000);
@@ -109,7 +109,7 @@ class TopicLifecycleTest {
         Path first = broker.dataDir().resolve(topic + "-0");
         Path last = broker.dataDir().resolve(topic + "-" + (partitions - 1));
         Polling.await(() -> Files.isDirectory(first), Duration.ofSeconds(60), "the first partition's directory");
-        try (RawClient other = new RawClient("127.0.0.1", broker.port())) {
+        try (RawClient other = broker.rawClient()) {
             ApiVersionsResponse answer = other.roundTrip(new ApiVersionsRequest.Builder().build((short) 3));
             assertEquals(Errors.NONE.code(), answer.data().errorCode());
         }

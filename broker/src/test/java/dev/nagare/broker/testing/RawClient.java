@@ -26,20 +26,30 @@ public final class RawClient implements AutoCloseable {
     public RawClient(String host, int port) throws IOException {
         socket = new Socket(host, port);
         socket.setSoTimeout(30_000);
+        socket.setTcpNoDelay(true); // each write its own segment: tests that split a frame see it arrive split
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
 
     /** Sends a request at a version; returns its correlation id. */
     public int send(AbstractRequest request) throws IOException {
+        sendRaw(frame(request));
+        return correlationId;
+    }
+
+    /** The bytes of a request as {@link #send} would write them (size, header, body), under the next correlation id. */
+    public byte[] frame(AbstractRequest request) {
         int id = ++correlationId;
         RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-client", id);
         ByteBuffer buf = request.serializeWithHeader(header);
         byte[] frame = new byte[4 + buf.remaining()];
         ByteBuffer.wrap(frame).putInt(buf.remaining()).put(buf);
-        out.write(frame);
-        out.flush();
-        return id;
+        return frame;
+    }
+
+    /** The correlation id of the last request framed. */
+    public int lastCorrelationId() {
+        return correlationId;
     }
 
     public void sendRaw(byte[] bytes) throws IOException {

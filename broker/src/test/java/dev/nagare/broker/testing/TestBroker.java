@@ -130,6 +130,11 @@ public final class TestBroker implements BrokerUnderTest {
         }
     }
 
+    /** A new raw connection to the broker's listener (the caller closes it). */
+    public RawClient rawClient() throws IOException {
+        return new RawClient("127.0.0.1", port());
+    }
+
     /** A producer with the client's defaults (idempotent, acks=all) plus these settings. */
     public KafkaProducer<byte[], byte[]> producer(Map<String, Object> settings) {
         Map<String, Object> p = new HashMap<>();
