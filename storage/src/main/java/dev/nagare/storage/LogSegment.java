@@ -106,9 +106,7 @@ final class LogSegment {
                     StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
             LogSegment s = new LogSegment(dir, baseOffset, ch, maxIndexBytes, true, suffix);
-            Files.deleteIfExists(s.offsetIndex.file());
-            Files.deleteIfExists(s.timeIndex.file());
-            s.offsetIndex.reset();
+            s.offsetIndex.reset(); // deletes a left-over file; the new one comes with the first entry
             s.timeIndex.reset();
             return s;
         } catch (IOException e) {
@@ -126,6 +124,17 @@ final class LogSegment {
                     StandardOpenOption.WRITE);
             LogSegment s = new LogSegment(dir, baseOffset, ch, maxIndexBytes, active, "");
             s.size = (int) Math.min(Integer.MAX_VALUE, ch.size());
+            if (s.size == 0) {
+                // nothing to index: no index files (see MappedIndex); an active segment gets them with its first entry
+                s.offsetIndex.reset();
+                s.timeIndex.reset();
+                if (!active) {
+                    s.offsetIndex.trimToValidSize(false);
+                    s.timeIndex.trimToValidSize(false);
+                }
+                s.openTailPosition = 0;
+                return s;
+            }
             int lastIndexed = s.offsetIndex.lastPositionIfSane(s.size);
             long[] lastTime = lastIndexed < 0 ? null : s.timeIndex.lastEntryIfSane();
             if (lastTime != null) {
@@ -475,8 +484,8 @@ final class LogSegment {
     /** The segment stops being active: final time index entry, indexes trimmed to their entries. Log lock only. */
     void onBecomeInactive() {
         timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp, true);
-        offsetIndex.trimToValidSize();
-        timeIndex.trimToValidSize();
+        offsetIndex.trimToValidSize(size > 0);
+        timeIndex.trimToValidSize(size > 0);
     }
 
     /** Writes the indexes' dirty pages to disk, not the log file. Any thread. */

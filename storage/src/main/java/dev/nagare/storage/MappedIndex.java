@@ -29,6 +29,14 @@ import org.apache.kafka.common.errors.KafkaStorageException;
  * never touch an unmapped buffer. Mappings are released by the garbage collector, never forcibly unmapped, for the
  * same reason. An index that was not yet used is mapped lazily, on its first lookup (a clean start maps nothing).
  *
+ * <p>An empty active index ({@link #reset}: a new segment, one rebuilt by recovery, an empty log opened) has no file
+ * and no mapping at all until its first entry: lookups answer from the count alone. Most partitions of a topic of
+ * thousands hold no data for a long time, or never reach {@code index.interval.bytes}; creating two files and two
+ * 10 MiB mappings for each was half the inodes (the rest: the directory and the log file) and most of the system
+ * calls of a CreateTopics of 10,000 partitions, and the mappings count against {@code vm.max_map_count} (65,530 by
+ * default). A segment that ends with data but no entry gets an empty file when it becomes inactive
+ * ({@link #trimToValidSize}), so the next open finds the file it expects.
+ *
  * <p>Threads: appends, {@link #trimToValidSize} and {@link #reset} only under the owning log's lock; lookups from any
  * thread (they read {@link #entries} first, a volatile written after the entry's bytes).
  */
@@ -50,6 +58,8 @@ abstract class MappedIndex {
     private volatile int maxEntries;
     /** True when the file is (to be) preallocated and appended to: the active segment's index. */
     private volatile boolean writable;
+    /** True while the index has no entry and no file: created with the first entry (see the class comment). */
+    private volatile boolean fileless;
     /** Entries the file's length holds room for, at most {@link #maxEntries}; appends beyond grow it. Log lock only. */
     private int fileEntries;
 
@@ -81,14 +91,25 @@ abstract class MappedIndex {
         return mmap != null;
     }
 
+    /** True while the index is empty and has no file (see the class comment). */
+    boolean isFileless() {
+        return fileless;
+    }
+
     /** The number of entries, mapping the file first if needed. */
     int entries() {
+        if (fileless) {
+            return 0;
+        }
         buffer();
         return entries;
     }
 
     /** Entries the mapping can hold. */
     protected final int maxEntries() {
+        if (fileless) {
+            return maxEntries;
+        }
         buffer();
         return maxEntries;
     }
@@ -106,6 +127,7 @@ abstract class MappedIndex {
     /**
      * The mapping, created on first use: the entry count is taken from the file length (a preallocated file of a
      * crashed run must be {@link #reset} by recovery before use), then a writable file is grown to its full size.
+     * A fileless index gets its file here: callers that only read check {@link #entries()} first.
      */
     protected final MappedByteBuffer buffer() {
         MappedByteBuffer m = mmap;
@@ -114,7 +136,8 @@ abstract class MappedIndex {
         }
         synchronized (mapLock) {
             if (mmap == null) {
-                mapFile(false);
+                mapFile(fileless);
+                fileless = false;
             }
             return mmap;
         }
@@ -151,11 +174,24 @@ abstract class MappedIndex {
         }
     }
 
-    /** Empties the index and maps it for appends again (recovery rebuilds it from the log). Log lock only. */
+    /**
+     * Empties the index for appends (a new segment; recovery rebuilds it from the log): its file, if any, is deleted
+     * and the next one is created with the first entry. Log lock (or loading) only, before lock-free readers use it.
+     */
     void reset() {
         synchronized (mapLock) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot reset index " + file, e);
+            }
             writable = true;
-            mapFile(true);
+            fileless = true;
+            mmap = null;
+            entries = 0;
+            syncedEntries = 0;
+            maxEntries = capacityEntries();
+            fileEntries = 0;
         }
     }
 
@@ -207,6 +243,9 @@ abstract class MappedIndex {
 
     /** Index of the last entry whose key is at or below {@code target}, or -1. Any thread. */
     protected final int floorEntry(long target) {
+        if (fileless) {
+            return -1;
+        }
         MappedByteBuffer m = buffer();
         int lo = 0;
         int hi = entries - 1;
@@ -226,8 +265,27 @@ abstract class MappedIndex {
     /** The sort key (absolute offset or timestamp) of entry {@code n}. */
     protected abstract long keyAt(ByteBuffer m, int n);
 
-    /** Shrinks the file to its entries and stops appends (segment no longer active). Log lock only. */
-    void trimToValidSize() {
+    /**
+     * Shrinks the file to its entries and stops appends (segment no longer active). A fileless index gets an empty
+     * file when {@code segmentHasData} (an open finds the files of a segment with data, or recovers it), none
+     * otherwise. Log lock only.
+     */
+    void trimToValidSize(boolean segmentHasData) {
+        if (fileless) {
+            if (segmentHasData) {
+                try {
+                    Files.newByteChannel(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING).close();
+                } catch (IOException e) {
+                    throw new KafkaStorageException("Cannot create index " + file, e);
+                }
+                fileless = false;
+            }
+            maxEntries = 0;
+            fileEntries = 0;
+            writable = false;
+            return;
+        }
         if (mmap == null && !writable) {
             return;
         }

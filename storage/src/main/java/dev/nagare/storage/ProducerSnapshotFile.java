@@ -121,8 +121,13 @@ final class ProducerSnapshotFile {
 
     /** Deletes all but the newest {@link #SNAPSHOTS_KEPT} snapshots. */
     static void deleteOld(Path dir) throws IOException {
+        deleteAllBut(dir, SNAPSHOTS_KEPT);
+    }
+
+    /** Deletes all but the newest {@code kept} snapshots. */
+    static void deleteAllBut(Path dir, int kept) throws IOException {
         TreeMap<Long, Path> all = list(dir);
-        while (all.size() > SNAPSHOTS_KEPT) {
+        while (all.size() > kept) {
             Files.deleteIfExists(all.pollFirstEntry().getValue());
         }
     }

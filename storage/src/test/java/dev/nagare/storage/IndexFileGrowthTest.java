@@ -45,7 +45,7 @@ class IndexFileGrowthTest {
         assertEquals(0, index.lookup(999));
         assertArrayEquals(new long[] {1000 + 10L * 2048, 100 * 2048}, index.lastEntry());
 
-        index.trimToValidSize();
+        index.trimToValidSize(true);
         assertEquals(2049 * 8, Files.size(file), "trimmed to its entries when no longer active");
         assertEquals(100 * 2048, index.lookup(1_000_000), "the mapping still reads every entry");
     }

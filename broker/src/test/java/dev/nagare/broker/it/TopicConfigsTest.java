@@ -188,6 +188,10 @@ class TopicConfigsTest {
 
             Path partition = data.resolve("cfg-seg-0");
             assertEquals(List.of("00000000000000000000.log", "00000000000000000003.log"), files(partition, ".log"));
+            assertEquals(List.of("00000000000000000000.index"), files(partition, ".index"),
+                    "the new segment has no index entry yet, so no index file");
+            producer.send(new ProducerRecord<>("cfg-seg", new byte[5000])).get(); // over index.interval.bytes (4096)
+            producer.send(new ProducerRecord<>("cfg-seg", "new6".getBytes())).get(); // its batch gets the first entry
             assertEquals(1000, java.nio.file.Files.size(partition.resolve("00000000000000000003.index")),
                     "the new segment's offset index grows to one page at most, here capped by segment.index.bytes");
             ConfigEntry minIsr = describe(admin, topic("cfg-seg")).get("min.insync.replicas");
