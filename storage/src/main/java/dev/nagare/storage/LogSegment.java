@@ -129,8 +129,7 @@ final class LogSegment {
                 s.offsetIndex.reset();
                 s.timeIndex.reset();
                 if (!active) {
-                    s.offsetIndex.trimToValidSize(false);
-                    s.timeIndex.trimToValidSize(false);
+                    s.onBecomeInactive();
                 }
                 s.openTailPosition = 0;
                 return s;

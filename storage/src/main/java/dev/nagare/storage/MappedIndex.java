@@ -91,26 +91,19 @@ abstract class MappedIndex {
         return mmap != null;
     }
 
-    /** True while the index is empty and has no file (see the class comment). */
-    boolean isFileless() {
-        return fileless;
-    }
-
     /** The number of entries, mapping the file first if needed. */
     int entries() {
-        if (fileless) {
-            return 0;
+        if (!fileless) {
+            buffer();
         }
-        buffer();
         return entries;
     }
 
     /** Entries the mapping can hold. */
     protected final int maxEntries() {
-        if (fileless) {
-            return maxEntries;
+        if (!fileless) {
+            buffer();
         }
-        buffer();
         return maxEntries;
     }
 

@@ -26,8 +26,9 @@ import io.netty.channel.EventLoop;
 
 /**
  * One client connection: cuts its bytes into frames ({@link FrameAssembler}), parses each frame into a
- * {@link Request}, hands it to its API's handler and writes the responses back <em>in request order</em> — a response that is ready early waits in the in-flight
- * queue until every earlier one has been written, as Kafka guarantees per connection.
+ * {@link Request}, hands it to its API's handler and writes the responses back <em>in request order</em> — a
+ * response that is ready early waits in the in-flight queue until every earlier one has been written, as Kafka
+ * guarantees per connection.
  *
  * <pre>
  *   frame ─▶ header + body ─▶ in-flight queue (tail) ─▶ handler ─▶ … ─▶ complete(any thread)
